@@ -1,0 +1,575 @@
+"""API shapes. Input serializers parse and validate types only; the rules live in the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from xinfang.core import timeutil
+from xinfang.deadlines.calendar import Step, explain
+from xinfang.orgs.models import Unit, User
+from xinfang.petitions import identity
+from xinfang.petitions.models import (
+    Category,
+    Channel,
+    Clock,
+    DeclineGround,
+    DivertRoute,
+    Document,
+    Nature,
+    Outcome,
+    Petition,
+    Petitioner,
+    PetitionerKind,
+    PetitionEvent,
+    RatingTarget,
+    ReviewOutcome,
+    Satisfaction,
+)
+from xinfang.petitions.services.intake import FIVE_QUESTIONS, IntakeData, PetitionerData
+
+# ---------------------------------------------------------------- input
+
+
+class PetitionerInSerializer(serializers.Serializer[PetitionerData]):
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    id_number = serializers.CharField(max_length=18, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=24, required=False, allow_blank=True, default="")
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    is_representative = serializers.BooleanField(required=False, default=False)
+
+
+class FiveQuestionsSerializer(serializers.Serializer[dict[str, str]]):
+    """五必问: 事实真相, 诉求与理由, 实际困难, 信访经历, 此前办理情况."""
+
+    facts = serializers.CharField(required=False, allow_blank=True, label=_("Facts"))
+    request_and_reasons = serializers.CharField(required=False, allow_blank=True, label=_("Request and reasons"))
+    difficulties = serializers.CharField(required=False, allow_blank=True, label=_("Practical difficulties"))
+    history = serializers.CharField(required=False, allow_blank=True, label=_("Petition history"))
+    prior_handling = serializers.CharField(required=False, allow_blank=True, label=_("Earlier handling"))
+
+
+class SubmissionSerializer(serializers.Serializer[IntakeData]):
+    """Online submission (public) and staff registration share this shape."""
+
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.active(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Receiving petition department; by default the one for the problem location."),
+    )
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False, default=Channel.ONLINE)
+    title = serializers.CharField(max_length=200)
+    request = serializers.CharField(max_length=5000)
+    facts_and_reasons = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    nature = serializers.ChoiceField(choices=Nature.choices, required=False, default=Nature.APPEAL)
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.all(), required=False, allow_null=True, default=None
+    )
+    received_on = serializers.DateField(required=False, allow_null=True, default=None)
+    petitioner_kind = serializers.ChoiceField(
+        choices=PetitionerKind.choices, required=False, default=PetitionerKind.PERSON
+    )
+    is_anonymous = serializers.BooleanField(required=False, default=False)
+    head_count = serializers.IntegerField(min_value=1, max_value=100000, required=False, default=1)
+    petitioners = PetitionerInSerializer(many=True, required=False, default=list)
+    problem_division_code = serializers.RegexField(r"^(\d{6}|\d{9})$", required=False, allow_blank=True, default="")
+    problem_address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    accused_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    accused_unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.all(), required=False, allow_null=True, default=None
+    )
+    is_urgent = serializers.BooleanField(required=False, default=False)
+    is_law_related = serializers.BooleanField(required=False, default=False)
+    is_collective = serializers.BooleanField(required=False, default=False)
+    is_joint = serializers.BooleanField(required=False, default=False)
+    previous = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("Earlier 编号"))
+    five_questions = FiveQuestionsSerializer(required=False, default=dict)
+
+    def to_intake(self, previous: Petition | None) -> IntakeData:
+        v: dict[str, Any] = dict(self.validated_data)
+        return IntakeData(
+            channel=v["channel"],
+            title=v["title"],
+            request=v["request"],
+            facts_and_reasons=v["facts_and_reasons"],
+            nature=v["nature"],
+            category=v["category"],
+            received_on=v["received_on"],
+            petitioner_kind=v["petitioner_kind"],
+            is_anonymous=v["is_anonymous"],
+            head_count=v["head_count"],
+            petitioners=[PetitionerData(**p) for p in v["petitioners"]],
+            problem_division_code=v["problem_division_code"],
+            problem_address=v["problem_address"],
+            accused_name=v["accused_name"],
+            accused_unit=v["accused_unit"],
+            is_urgent=v["is_urgent"],
+            is_law_related=v["is_law_related"],
+            is_collective=v["is_collective"],
+            is_joint=v["is_joint"],
+            previous=previous,
+            five_questions={k: v["five_questions"].get(k, "") for k in FIVE_QUESTIONS if k in v["five_questions"]},
+        )
+
+
+class SubmissionResultSerializer(serializers.Serializer[Petition]):
+    number = serializers.CharField()
+    tracking_code = serializers.CharField()
+    state = serializers.CharField()
+    unit = serializers.CharField()
+    clocks = serializers.ListField(child=serializers.DictField())
+
+
+class NoteSerializer(serializers.Serializer[dict[str, Any]]):
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class RouteSerializer(NoteSerializer):
+    to_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
+    co_units = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True, required=False, default=list)
+
+
+class AssignSerializer(RouteSerializer):
+    feedback_days = serializers.IntegerField(min_value=1, max_value=90)
+
+
+class ReferSerializer(NoteSerializer):
+    to_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
+
+
+class DivertSerializer(serializers.Serializer[dict[str, Any]]):
+    route = serializers.ChoiceField(choices=DivertRoute.choices)
+    guidance = serializers.CharField(max_length=5000)
+
+
+class DeclineSerializer(serializers.Serializer[dict[str, Any]]):
+    ground = serializers.ChoiceField(choices=DeclineGround.choices)
+    reason = serializers.CharField(max_length=5000)
+
+
+class SummarySerializer(serializers.Serializer[dict[str, Any]]):
+    summary = serializers.CharField(max_length=5000)
+
+
+class AcceptSerializer(serializers.Serializer[dict[str, Any]]):
+    notice = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer[dict[str, Any]]):
+    reason = serializers.CharField(max_length=5000)
+
+
+class OptionalReasonSerializer(serializers.Serializer[dict[str, Any]]):
+    reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class DisputeSerializer(ReasonSerializer):
+    units = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True)
+
+
+class ExtensionSerializer(ReasonSerializer):
+    days = serializers.IntegerField(min_value=1, max_value=30)
+
+
+class DecisionSerializer(serializers.Serializer[dict[str, Any]]):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    opinion = serializers.CharField(max_length=20000)
+    legal_basis = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class ApproveDecisionSerializer(serializers.Serializer[dict[str, Any]]):
+    served_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class AgreementSerializer(serializers.Serializer[dict[str, Any]]):
+    kind = serializers.ChoiceField(choices=[("mediation", _("Mediation")), ("settlement", _("Settlement"))])
+    text = serializers.CharField(max_length=20000)
+
+
+class ReportSerializer(serializers.Serializer[dict[str, Any]]):
+    report = serializers.CharField(max_length=20000)
+
+
+class ReviewDecisionSerializer(serializers.Serializer[dict[str, Any]]):
+    outcome = serializers.ChoiceField(choices=ReviewOutcome.choices)
+    opinion = serializers.CharField(max_length=20000)
+
+
+class EmptySerializer(serializers.Serializer[dict[str, Any]]):
+    pass
+
+
+class TrackCodeSerializer(serializers.Serializer[dict[str, Any]]):
+    code = serializers.CharField(max_length=20)
+
+
+class RateSerializer(TrackCodeSerializer):
+    target = serializers.ChoiceField(choices=RatingTarget.choices)
+    value = serializers.ChoiceField(choices=Satisfaction.choices)
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class UrgeSerializer(TrackCodeSerializer):
+    message = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class PetitionerRequestSerializer(TrackCodeSerializer):
+    reason = serializers.CharField(max_length=5000)
+
+
+class StaffRateSerializer(serializers.Serializer[dict[str, Any]]):
+    target = serializers.ChoiceField(choices=RatingTarget.choices)
+    value = serializers.ChoiceField(choices=Satisfaction.choices)
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+# ---------------------------------------------------------------- output
+
+
+def render_explanation(raw: list[dict[str, Any]]) -> list[str]:
+    return explain(Step(code=s["code"], params=dict(s.get("params", {}))) for s in raw)
+
+
+class ClockSerializer(serializers.ModelSerializer[Clock]):
+    kind_label = serializers.CharField(source="get_kind_display")
+    owing_unit = serializers.CharField(source="owing_unit.name", default=None)
+    explanation = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+    days_left = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Clock
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "owing_unit",
+            "is_obligation",
+            "article",
+            "start",
+            "days",
+            "day_kind",
+            "extended_days",
+            "paused_days",
+            "due",
+            "target_due",
+            "target_label",
+            "stopped_on",
+            "status",
+            "days_left",
+            "explanation",
+        ]
+
+    def get_explanation(self, obj: Clock) -> list[str]:
+        return render_explanation(obj.explanation)
+
+    def _today(self) -> dt.date:
+        today: dt.date = self.context.get("today") or timeutil.today()
+        return today
+
+    def get_status(self, obj: Clock) -> str:
+        """running / due_soon (临期) / overdue (超期) / stopped / closed (a window that has passed)."""
+        from django.conf import settings
+
+        if obj.stopped_on is not None:
+            return "stopped"
+        today = self._today()
+        if obj.due < today:
+            return "overdue" if obj.is_obligation else "closed"
+        if obj.is_obligation and (obj.due - today).days <= settings.XINFANG_DUE_SOON_DAYS:
+            return "due_soon"
+        return "running"
+
+    def get_days_left(self, obj: Clock) -> int | None:
+        return None if obj.stopped_on else (obj.due - self._today()).days
+
+
+def staff_label(user: User | None) -> str:
+    """三亮: name, 工号 and 职务 of the staff member who acted."""
+    if user is None:
+        return ""
+    parts = [user.full_name or user.username]
+    if user.staff_no:
+        parts.append(f"工号 {user.staff_no}")
+    if user.title:
+        parts.append(user.title)
+    return " · ".join(parts)
+
+
+class EventSerializer(serializers.ModelSerializer[PetitionEvent]):
+    action_label = serializers.CharField(source="get_action_display")
+    from_state_label = serializers.CharField(source="get_from_state_display")
+    to_state_label = serializers.CharField(source="get_to_state_display")
+    actor = serializers.SerializerMethodField()
+    unit = serializers.CharField(source="actor_unit.name", default=None)
+
+    class Meta:
+        model = PetitionEvent
+        fields = [
+            "id",
+            "at",
+            "action",
+            "action_label",
+            "actor",
+            "unit",
+            "from_state",
+            "from_state_label",
+            "to_state",
+            "to_state_label",
+            "data",
+            "note",
+            "is_public",
+        ]
+
+    def get_actor(self, obj: PetitionEvent) -> str:
+        return staff_label(obj.actor) or obj.actor_label
+
+
+class PublicEventSerializer(EventSerializer):
+    """The petitioner's timeline: no internal notes, no staff identities beyond the unit."""
+
+    class Meta(EventSerializer.Meta):
+        fields = ["at", "action", "action_label", "unit", "from_state_label", "to_state_label", "public_data"]
+
+    public_data = serializers.SerializerMethodField()
+
+    def get_public_data(self, obj: PetitionEvent) -> dict[str, Any]:
+        keep = {
+            "to_unit",
+            "co_units",
+            "due",
+            "days",
+            "reason",
+            "old_due",
+            "new_due",
+            "outcome",
+            "served_on",
+            "route",
+            "ground",
+            "text",
+            "unit",
+            "value",
+            "target",
+            "channel",
+            "received_on",
+        }
+        return {k: v for k, v in obj.data.items() if k in keep}
+
+
+class DocumentSerializer(serializers.ModelSerializer[Document]):
+    kind_label = serializers.CharField(source="get_kind_display")
+    unit = serializers.CharField(source="unit.name")
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "status",
+            "unit",
+            "outcome",
+            "body",
+            "legal_basis",
+            "data",
+            "issued_on",
+            "served_on",
+            "is_public",
+        ]
+
+
+class PetitionerOutSerializer(serializers.ModelSerializer[Petitioner]):
+    class Meta:
+        model = Petitioner
+        fields = ["name", "id_number", "phone", "address", "email", "is_representative"]
+
+    def to_representation(self, instance: Petitioner) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not self.context.get("show_identity"):
+            data["name"] = identity.mask_name(instance.name)
+            data["id_number"] = identity.mask_id_number(instance.id_number) if instance.id_number else ""
+            data["phone"] = identity.mask_phone(instance.phone) if instance.phone else ""
+            data["address"] = ""
+            data["email"] = ""
+        return data
+
+
+class UnitRefSerializer(serializers.ModelSerializer[Unit]):
+    class Meta:
+        model = Unit
+        fields = ["id", "name", "code"]
+
+
+class PetitionListSerializer(serializers.ModelSerializer[Petition]):
+    state_label = serializers.CharField(source="get_state_display")
+    current_unit = UnitRefSerializer()
+    channel_label = serializers.CharField(source="get_channel_display")
+
+    class Meta:
+        model = Petition
+        fields = [
+            "id",
+            "number",
+            "title",
+            "state",
+            "state_label",
+            "channel",
+            "channel_label",
+            "nature",
+            "current_unit",
+            "received_on",
+            "is_urgent",
+            "is_repeat",
+            "is_collective",
+        ]
+
+
+class PetitionDetailSerializer(serializers.ModelSerializer[Petition]):
+    state_label = serializers.CharField(source="get_state_display")
+    channel_label = serializers.CharField(source="get_channel_display")
+    nature_label = serializers.CharField(source="get_nature_display")
+    registering_unit = UnitRefSerializer()
+    current_unit = UnitRefSerializer()
+    handling_unit = UnitRefSerializer(allow_null=True)
+    category = serializers.CharField(source="category.full_name", default=None)
+    previous = serializers.CharField(source="previous.number", default=None)
+    petitioners = serializers.SerializerMethodField()
+    clocks = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField()
+    documents = serializers.SerializerMethodField()
+    co_handlers = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Petition
+        fields = [
+            "id",
+            "number",
+            "state",
+            "state_label",
+            "channel",
+            "channel_label",
+            "nature",
+            "nature_label",
+            "category",
+            "title",
+            "request",
+            "facts_and_reasons",
+            "five_questions",
+            "petitioner_kind",
+            "is_anonymous",
+            "head_count",
+            "petitioners",
+            "problem_division_code",
+            "problem_address",
+            "accused_name",
+            "is_urgent",
+            "is_law_related",
+            "is_collective",
+            "is_joint",
+            "is_repeat",
+            "previous",
+            "is_simple",
+            "registering_unit",
+            "current_unit",
+            "handling_unit",
+            "co_handlers",
+            "routing_mode",
+            "received_on",
+            "accepted_on",
+            "reply_served_on",
+            "closed_on",
+            "outcome",
+            "clocks",
+            "events",
+            "documents",
+            "allowed_actions",
+        ]
+
+    def get_petitioners(self, obj: Petition) -> list[dict[str, Any]]:
+        return list(PetitionerOutSerializer(obj.petitioners.all(), many=True, context=self.context).data)
+
+    def get_clocks(self, obj: Petition) -> list[dict[str, Any]]:
+        return list(ClockSerializer(obj.clocks.select_related("owing_unit"), many=True, context=self.context).data)
+
+    def get_events(self, obj: Petition) -> list[dict[str, Any]]:
+        qs = obj.events.select_related("actor", "actor_unit")
+        return list(EventSerializer(qs, many=True, context=self.context).data)
+
+    def get_documents(self, obj: Petition) -> list[dict[str, Any]]:
+        return list(DocumentSerializer(obj.documents.select_related("unit"), many=True).data)
+
+    def get_co_handlers(self, obj: Petition) -> list[str]:
+        return [c.unit.name for c in obj.co_handlers.select_related("unit")]
+
+    def get_allowed_actions(self, obj: Petition) -> list[str]:
+        from xinfang.petitions.selectors import allowed_actions
+
+        user = self.context["request"].user
+        return [str(a) for a in allowed_actions(user, obj)]
+
+
+class TrackSerializer(serializers.ModelSerializer[Petition]):
+    """What a petitioner sees with 编号 + 查询码: no internal notes, no other people's identities."""
+
+    state_label = serializers.CharField(source="get_state_display")
+    current_unit = serializers.CharField(source="current_unit.name")
+    handling_unit = serializers.CharField(source="handling_unit.name", default=None)
+    clocks = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField()
+    documents = serializers.SerializerMethodField()
+    rights = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Petition
+        fields = [
+            "number",
+            "title",
+            "state",
+            "state_label",
+            "channel",
+            "received_on",
+            "current_unit",
+            "handling_unit",
+            "outcome",
+            "reply_served_on",
+            "closed_on",
+            "clocks",
+            "events",
+            "documents",
+            "rights",
+        ]
+
+    def get_clocks(self, obj: Petition) -> list[dict[str, Any]]:
+        return list(ClockSerializer(obj.clocks.select_related("owing_unit"), many=True, context=self.context).data)
+
+    def get_events(self, obj: Petition) -> list[dict[str, Any]]:
+        qs = obj.events.public().select_related("actor_unit")
+        return list(PublicEventSerializer(qs, many=True).data)
+
+    def get_documents(self, obj: Petition) -> list[dict[str, Any]]:
+        qs = obj.documents.filter(is_public=True, status="issued").select_related("unit")
+        return [
+            {
+                "kind": d.kind,
+                "kind_label": d.get_kind_display(),
+                "unit": d.unit.name,
+                "outcome": d.outcome,
+                "body": d.body,
+                "legal_basis": d.legal_basis,
+                "issued_on": d.issued_on,
+                "served_on": d.served_on,
+            }
+            for d in qs
+        ]
+
+    def get_rights(self, obj: Petition) -> list[dict[str, Any]]:
+        from xinfang.petitions.selectors import petitioner_rights
+
+        return petitioner_rights(obj)

@@ -1,0 +1,21 @@
+from django.urls import URLPattern, URLResolver, path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import SimpleRouter
+
+from xinfang.petitions.api import views
+
+router = SimpleRouter()
+router.register("petitions", views.PetitionViewSet, basename="petition")
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("track/<str:number>", views.TrackView.as_view(), name="track"),
+    path("track/<str:number>/rate/", views.TrackRateView.as_view(), name="track-rate"),
+    path("track/<str:number>/urge/", views.TrackUrgeView.as_view(), name="track-urge"),
+    path("track/<str:number>/review/", views.TrackReviewView.as_view(), name="track-review"),
+    path("track/<str:number>/recheck/", views.TrackRecheckView.as_view(), name="track-recheck"),
+    path("clocks/overdue/", views.ClockListView.as_view(which="overdue"), name="clocks-overdue"),
+    path("clocks/due-soon/", views.ClockListView.as_view(which="due_soon"), name="clocks-due-soon"),
+    path("categories/", views.CategoryListView.as_view(), name="categories"),
+    *router.urls,
+]

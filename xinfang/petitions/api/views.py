@@ -1,0 +1,467 @@
+"""Thin API views: parse, call a service or selector, render. Rules live in services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from xinfang.core import timeutil
+from xinfang.core.errors import InvalidInput
+from xinfang.orgs.models import User
+from xinfang.petitions import selectors, services
+from xinfang.petitions.api import serializers as s
+from xinfang.petitions.models import Category, Clock, Petition
+from xinfang.petitions.workflow import Action
+
+
+class PublicSubmitThrottle(AnonRateThrottle):
+    scope = "public_submit"
+
+
+class PublicTrackThrottle(AnonRateThrottle):
+    scope = "public_track"
+
+
+class NewestFirst(CursorPagination):
+    """Keyset pagination: cost stays flat however deep the page."""
+
+    ordering = "-id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class ClockPagination(CursorPagination):
+    ordering = ("due", "id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    serializer: type[serializers.Serializer[Any]]
+    call: Callable[[Petition, User, dict[str, Any]], Any]
+
+
+# One line per workflow action: which input it takes and which service it calls.
+ACTIONS: dict[Action, ActionSpec] = {
+    Action.FORWARD: ActionSpec(
+        s.RouteSerializer,
+        lambda p, u, d: services.petition_forward(
+            petition=p, actor=u, to_unit=d["to_unit"], co_units=d["co_units"], note=d["note"]
+        ),
+    ),
+    Action.ASSIGN: ActionSpec(
+        s.AssignSerializer,
+        lambda p, u, d: services.petition_assign(
+            petition=p,
+            actor=u,
+            to_unit=d["to_unit"],
+            co_units=d["co_units"],
+            note=d["note"],
+            feedback_days=d["feedback_days"],
+        ),
+    ),
+    Action.REFER_DISCIPLINE: ActionSpec(
+        s.ReferSerializer,
+        lambda p, u, d: services.petition_refer_discipline(petition=p, actor=u, to_unit=d["to_unit"], note=d["note"]),
+    ),
+    Action.DIVERT: ActionSpec(
+        s.DivertSerializer,
+        lambda p, u, d: services.petition_divert(petition=p, actor=u, route=d["route"], guidance=d["guidance"]),
+    ),
+    Action.DECLINE: ActionSpec(
+        s.DeclineSerializer,
+        lambda p, u, d: services.petition_decline(petition=p, actor=u, ground=d["ground"], reason=d["reason"]),
+    ),
+    Action.REPORT_URGENT: ActionSpec(
+        s.SummarySerializer, lambda p, u, d: services.petition_report_urgent(petition=p, actor=u, summary=d["summary"])
+    ),
+    Action.ACCEPT: ActionSpec(
+        s.AcceptSerializer, lambda p, u, d: services.petition_accept(petition=p, actor=u, notice=d["notice"])
+    ),
+    Action.ACCEPT_SIMPLE: ActionSpec(
+        s.AcceptSerializer,
+        lambda p, u, d: services.petition_accept(petition=p, actor=u, notice=d["notice"], simple=True),
+    ),
+    Action.OBJECT: ActionSpec(
+        s.ReasonSerializer, lambda p, u, d: services.petition_object(petition=p, actor=u, reason=d["reason"])
+    ),
+    Action.ESCALATE_DISPUTE: ActionSpec(
+        s.DisputeSerializer,
+        lambda p, u, d: services.petition_escalate_dispute(petition=p, actor=u, units=d["units"], reason=d["reason"]),
+    ),
+    Action.DECIDE_JURISDICTION: ActionSpec(
+        s.ReferSerializer,
+        lambda p, u, d: services.petition_decide_jurisdiction(
+            petition=p, actor=u, to_unit=d["to_unit"], note=d["note"]
+        ),
+    ),
+    Action.REQUEST_EXTENSION: ActionSpec(
+        s.ExtensionSerializer,
+        lambda p, u, d: services.petition_request_extension(petition=p, actor=u, days=d["days"], reason=d["reason"]),
+    ),
+    Action.APPROVE_EXTENSION: ActionSpec(
+        s.EmptySerializer, lambda p, u, d: services.petition_approve_extension(petition=p, actor=u)
+    ),
+    Action.REJECT_EXTENSION: ActionSpec(
+        s.OptionalReasonSerializer,
+        lambda p, u, d: services.petition_reject_extension(petition=p, actor=u, reason=d["reason"]),
+    ),
+    Action.SUBMIT_DECISION: ActionSpec(
+        s.DecisionSerializer,
+        lambda p, u, d: services.petition_submit_decision(
+            petition=p, actor=u, outcome=d["outcome"], opinion=d["opinion"], legal_basis=d["legal_basis"]
+        ),
+    ),
+    Action.APPROVE_DECISION: ActionSpec(
+        s.ApproveDecisionSerializer,
+        lambda p, u, d: services.petition_approve_decision(petition=p, actor=u, served_on=d["served_on"]),
+    ),
+    Action.RETURN_DECISION: ActionSpec(
+        s.ReasonSerializer, lambda p, u, d: services.petition_return_decision(petition=p, actor=u, reason=d["reason"])
+    ),
+    Action.RECORD_AGREEMENT: ActionSpec(
+        s.AgreementSerializer,
+        lambda p, u, d: services.petition_record_agreement(petition=p, actor=u, kind=d["kind"], text=d["text"]),
+    ),
+    Action.SUBMIT_REPORT: ActionSpec(
+        s.ReportSerializer, lambda p, u, d: services.petition_submit_report(petition=p, actor=u, report=d["report"])
+    ),
+    Action.RATE: ActionSpec(
+        s.StaffRateSerializer,
+        lambda p, u, d: services.petition_rate(
+            petition=p, actor=u, target=d["target"], value=d["value"], comment=d["comment"]
+        ),
+    ),
+    Action.REQUEST_REVIEW: ActionSpec(
+        s.ReasonSerializer, lambda p, u, d: services.petition_request_review(petition=p, actor=u, reason=d["reason"])
+    ),
+    Action.DECIDE_REVIEW: ActionSpec(
+        s.ReviewDecisionSerializer,
+        lambda p, u, d: services.petition_decide_review(
+            petition=p, actor=u, outcome=d["outcome"], opinion=d["opinion"]
+        ),
+    ),
+    Action.ORDER_REDO: ActionSpec(
+        s.ReasonSerializer, lambda p, u, d: services.petition_order_redo(petition=p, actor=u, reason=d["reason"])
+    ),
+    Action.REQUEST_RECHECK: ActionSpec(
+        s.ReasonSerializer, lambda p, u, d: services.petition_request_recheck(petition=p, actor=u, reason=d["reason"])
+    ),
+    Action.START_HEARING: ActionSpec(
+        s.NoteSerializer, lambda p, u, d: services.petition_start_hearing(petition=p, actor=u, note=d["note"])
+    ),
+    Action.END_HEARING: ActionSpec(
+        s.NoteSerializer, lambda p, u, d: services.petition_end_hearing(petition=p, actor=u, note=d["note"])
+    ),
+    Action.DECIDE_RECHECK: ActionSpec(
+        s.ReviewDecisionSerializer,
+        lambda p, u, d: services.petition_decide_recheck(
+            petition=p, actor=u, outcome=d["outcome"], opinion=d["opinion"]
+        ),
+    ),
+    Action.CLOSE: ActionSpec(s.EmptySerializer, lambda p, u, d: services.petition_close(petition=p, actor=u)),
+}
+
+
+def _resolve_previous(user: User | Any, number: str) -> Petition | None:
+    if not number:
+        return None
+    try:
+        return selectors.petition_get_visible(user, number)
+    except Http404:
+        raise InvalidInput(
+            _("No earlier petition with number %(n)s that you can see.") % {"n": number}, field="previous"
+        ) from None
+
+
+def _submission_result(petition: Petition, code: str, request: Request) -> dict[str, Any]:
+    clocks = s.ClockSerializer(
+        petition.clocks.select_related("owing_unit"), many=True, context={"request": request}
+    ).data
+    return {
+        "number": petition.number,
+        "tracking_code": code,
+        "state": petition.state,
+        "unit": petition.registering_unit.name,
+        "clocks": clocks,
+    }
+
+
+class PetitionViewSet(viewsets.GenericViewSet[Petition]):
+    """信访事项: online submission (public), registration, lists, detail and every workflow action (staff)."""
+
+    lookup_field = "key"
+    lookup_value_regex = r"[0-9A-Za-z\-]+"
+    pagination_class = NewestFirst
+
+    def get_permissions(self) -> list[permissions.BasePermission]:
+        if self.action == "create":
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated()]
+
+    def get_throttles(self) -> list[Any]:
+        if self.action == "create" and not self.request.user.is_authenticated:
+            return [PublicSubmitThrottle()]
+        return []
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
+        if self.action == "create":
+            return s.SubmissionSerializer
+        if self.action == "list":
+            return s.PetitionListSerializer
+        return s.PetitionDetailSerializer
+
+    def get_queryset(self) -> QuerySet[Petition]:
+        user = self.request.user
+        params = self.request.query_params
+        box = params.get("box", "visible")
+        if box == "inbox":
+            qs = selectors.inbox(user)  # type: ignore[arg-type]
+        elif box == "visible":
+            qs = selectors.petitions_visible_to(user)
+        else:
+            raise InvalidInput(_("box must be “inbox” or “visible”."), field="box")
+        state = params.get("state")
+        if state:
+            qs = qs.filter(state=state)
+        q = (params.get("q") or "").strip()
+        if q:
+            qs = qs.filter(Q(number=q) | Q(title__icontains=q))
+        return qs.select_related("current_unit")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("box", str, enum=["visible", "inbox"]),
+            OpenApiParameter("state", str),
+            OpenApiParameter("q", str, description="编号 or words of the title"),
+        ]
+    )
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(s.PetitionListSerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, key: str) -> Response:
+        petition = selectors.petition_get_visible(request.user, key)
+        ctx = {"request": request, "show_identity": selectors.can_see_identity(request.user, petition)}  # type: ignore[arg-type]
+        return Response(s.PetitionDetailSerializer(petition, context=ctx).data)
+
+    @extend_schema(request=s.SubmissionSerializer, responses={201: s.SubmissionResultSerializer})
+    def create(self, request: Request) -> Response:
+        """Online submission (no account: 网上信访) or registration by a registrar (any channel)."""
+        ser = s.SubmissionSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        user = request.user if request.user.is_authenticated else None
+        unit = ser.validated_data["unit"]
+        if user is not None:
+            unit = unit or user.unit
+        else:
+            code = ser.validated_data["problem_division_code"]
+            unit = unit or (selectors.petition_dept_for_division(code) if code else None)
+            if unit is None:
+                raise InvalidInput(_("Choose the petition department, or give the problem location."), field="unit")
+        if unit is None:
+            raise InvalidInput(_("Your account belongs to no unit."), field="unit")
+        petition, code = services.petition_register(
+            actor=user,
+            unit=unit,
+            data=ser.to_intake(_resolve_previous(user, ser.validated_data["previous"]) if user else None),
+        )
+        return Response(_submission_result(petition, code, request), status=status.HTTP_201_CREATED)
+
+    def _act(self, request: Request, key: str, act: Action) -> Response:
+        spec = ACTIONS[act]
+        petition = selectors.petition_get_visible(request.user, key)
+        ser = spec.serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        spec.call(petition, request.user, dict(ser.validated_data))  # type: ignore[arg-type]
+        fresh = (
+            selectors.petition_get_visible(request.user, petition.pk)
+            if self._still_visible(request, petition)
+            else None
+        )
+        if fresh is None:
+            return Response({"number": petition.number, "detail": _("Done. The petition has left your unit.")})
+        ctx = {"request": request, "show_identity": selectors.can_see_identity(request.user, fresh)}  # type: ignore[arg-type]
+        return Response(s.PetitionDetailSerializer(fresh, context=ctx).data)
+
+    @staticmethod
+    def _still_visible(request: Request, petition: Petition) -> bool:
+        return selectors.petitions_visible_to(request.user).filter(pk=petition.pk).exists()
+
+
+def _make_action(act: Action) -> Callable[..., Response]:
+    spec = ACTIONS[act]
+
+    @extend_schema(
+        request=spec.serializer,
+        responses={200: s.PetitionDetailSerializer},
+        summary=str(act.label),
+        operation_id=f"petitions_{act.value}",
+    )
+    def handler(self: PetitionViewSet, request: Request, key: str) -> Response:
+        return self._act(request, key, act)
+
+    handler.__name__ = f"action_{act.value}"
+    handler.__doc__ = f"{act.label} ({act.value})."
+    return action(
+        detail=True, methods=["post"], url_path=act.value.replace("_", "-"), serializer_class=spec.serializer
+    )(handler)
+
+
+for _act in ACTIONS:
+    setattr(PetitionViewSet, f"action_{_act.value}", _make_action(_act))
+
+
+class TrackView(APIView):
+    """查询 — the petitioner follows their item with 编号 + 查询码 (Art. 21)."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list[Any] = []
+    throttle_classes = [PublicTrackThrottle]
+
+    @staticmethod
+    def find(number: str, code: str) -> Petition:
+        petition = Petition.objects.select_related("current_unit", "handling_unit").filter(number=number).first()
+        if petition is None or not code or not petition.check_tracking_code(code):
+            raise Http404  # wrong number and wrong code look the same
+        return petition
+
+    @extend_schema(
+        parameters=[OpenApiParameter("code", str, required=True, description="查询码")],
+        responses={200: s.TrackSerializer},
+    )
+    def get(self, request: Request, number: str) -> Response:
+        petition = self.find(number, request.query_params.get("code", ""))
+        return Response(s.TrackSerializer(petition, context={"request": request}).data)
+
+
+def _track_action(
+    ser_class: type[serializers.Serializer[Any]], call: Callable[[Petition, dict[str, Any]], Any], name: str
+) -> type[APIView]:
+    class View(APIView):
+        permission_classes = [permissions.AllowAny]
+        authentication_classes: list[Any] = []
+        throttle_classes = [PublicTrackThrottle]
+
+        @extend_schema(request=ser_class, responses={200: s.TrackSerializer}, operation_id=f"track_{name}")
+        def post(self, request: Request, number: str) -> Response:
+            ser = ser_class(data=request.data)
+            ser.is_valid(raise_exception=True)
+            petition = TrackView.find(number, ser.validated_data["code"])
+            call(petition, dict(ser.validated_data))
+            petition.refresh_from_db()
+            return Response(s.TrackSerializer(petition, context={"request": request}).data)
+
+    View.__name__ = f"Track{name.title().replace('_', '')}View"
+    return View
+
+
+TrackRateView = _track_action(
+    s.RateSerializer,
+    lambda p, d: services.petition_rate(
+        petition=p, actor=None, target=d["target"], value=d["value"], comment=d["comment"]
+    ),
+    "rate",
+)
+TrackUrgeView = _track_action(
+    s.UrgeSerializer, lambda p, d: services.petition_urge(petition=p, actor=None, message=d["message"]), "urge"
+)
+TrackReviewView = _track_action(
+    s.PetitionerRequestSerializer,
+    lambda p, d: services.petition_request_review(petition=p, actor=None, reason=d["reason"]),
+    "request_review",
+)
+TrackRecheckView = _track_action(
+    s.PetitionerRequestSerializer,
+    lambda p, d: services.petition_request_recheck(petition=p, actor=None, reason=d["reason"]),
+    "request_recheck",
+)
+
+
+class ClockListView(generics.ListAPIView[Clock]):
+    """超期 (overdue) and 临期 (due soon) clocks in the user's unit or, for overseeing users, their area."""
+
+    serializer_class = s.ClockSerializer
+    pagination_class = ClockPagination
+    which = "overdue"
+
+    @extend_schema(parameters=[OpenApiParameter("days", OpenApiTypes.INT, description="临期 window (due soon)")])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Clock]:
+        user = self.request.user
+        today = timeutil.today()
+        if self.which == "overdue":
+            qs = selectors.overdue_clocks(user, today)  # type: ignore[arg-type]
+        else:
+            raw = self.request.query_params.get("days", str(settings.XINFANG_DUE_SOON_DAYS))
+            if not raw.isdigit() or not 0 <= int(raw) <= 60:
+                raise InvalidInput(_("days must be a whole number from 0 to 60."), field="days")
+            qs = selectors.due_soon_clocks(user, today, int(raw))  # type: ignore[arg-type]
+        return qs.select_related("owing_unit", "petition")
+
+
+class ClockWithPetitionSerializer(s.ClockSerializer):
+    petition = serializers.CharField(source="petition.number")
+    petition_title = serializers.CharField(source="petition.title")
+
+    class Meta(s.ClockSerializer.Meta):
+        fields = [*s.ClockSerializer.Meta.fields, "petition", "petition_title"]
+
+
+ClockListView.serializer_class = ClockWithPetitionSerializer
+
+
+class CategorySerializer(serializers.ModelSerializer[Category]):
+    class Meta:
+        model = Category
+        fields = ["id", "name", "level", "parent", "full_name"]
+
+
+class CategoryListView(generics.ListAPIView[Category]):
+    """The 3-level content taxonomy (内容分类)."""
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = CategorySerializer
+    pagination_class = None
+
+    @extend_schema(
+        parameters=[OpenApiParameter("parent", OpenApiTypes.INT), OpenApiParameter("level", OpenApiTypes.INT)]
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Category]:
+        qs = Category.objects.all()
+        parent = self.request.query_params.get("parent")
+        level = self.request.query_params.get("level")
+        if parent is not None:
+            if not parent.isdigit():
+                raise InvalidInput(_("parent must be a category id."), field="parent")
+            qs = qs.filter(parent_id=int(parent))
+        elif level is not None:
+            if level not in {"1", "2", "3"}:
+                raise InvalidInput(_("level must be 1, 2 or 3."), field="level")
+            qs = qs.filter(level=int(level))
+        else:
+            qs = qs.filter(level=1)
+        return qs

@@ -1,0 +1,65 @@
+"""Rules that bar accepting a petition again: Art. 19 ¶3 and Art. 36 ¶3."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from xinfang.core import timeutil
+from xinfang.core.errors import RuleViolation
+from xinfang.deadlines.rules import ClockKind
+from xinfang.petitions.models import Clock, DeclineGround, Petition
+from xinfang.petitions.workflow import State
+
+# States in which an earlier item counts as "已经受理或者正在办理" (Art. 19 ¶3).
+_BEING_HANDLED = frozenset(
+    {State.HANDLING, State.EXTENSION_REQUESTED, State.DECISION_PENDING, State.REVIEW, State.RECHECK}
+)
+_HANDLING_CLOCKS = (ClockKind.HANDLE, ClockKind.HANDLE_SIMPLE, ClockKind.REVIEW, ClockKind.RECHECK)
+
+
+def acceptance_bar(petition: Petition) -> tuple[DeclineGround, str] | None:
+    """Why this (repeat) petition may not be accepted by the unit now holding it, or None.
+
+    - Art. 36 ¶3: the earlier item went through 复核 — the same facts and reasons are not accepted again.
+    - Art. 19 ¶3: the earlier item is accepted and still within its time limit at a unit below the one now
+      holding this petition — the higher unit does not accept it.
+    """
+    earlier = petition.previous
+    if earlier is None:
+        return None
+    if earlier.state == State.TERMINATED:
+        return (
+            DeclineGround.TERMINATED,
+            _(
+                "The same matter (%(number)s) was terminated after re-examination; it is not accepted again "
+                "(Art. 36 ¶3)."
+            )
+            % {"number": earlier.number},
+        )
+    if earlier.state in _BEING_HANDLED:
+        holder = earlier.current_unit
+        higher = petition.current_unit
+        within_limit = Clock.objects.filter(
+            petition=earlier, kind__in=_HANDLING_CLOCKS, stopped_on__isnull=True, due__gte=timeutil.today()
+        ).exists()
+        if within_limit and holder.pk != higher.pk and holder.path.startswith(higher.scope_path):
+            return (
+                DeclineGround.ALREADY_HANDLED,
+                _(
+                    "The same matter (%(number)s) is being handled by %(unit)s within its time limit; a higher "
+                    "unit does not accept it (Art. 19 ¶3)."
+                )
+                % {"number": earlier.number, "unit": holder.name},
+            )
+    return None
+
+
+def require_no_bar(petition: Petition) -> None:
+    bar = acceptance_bar(petition)
+    if bar is not None:
+        ground, message = bar
+        raise RuleViolation(
+            message,
+            code=f"barred_{ground}",
+            article="Art. 36 ¶3" if ground == DeclineGround.TERMINATED else "Art. 19 ¶3",
+        )

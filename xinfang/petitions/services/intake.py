@@ -1,0 +1,267 @@
+"""登记 — intake from every channel (Arts. 19–22): number, tracking code, petitioners, the first clocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from xinfang.core import timeutil
+from xinfang.core.errors import InvalidInput, NotPermitted
+from xinfang.deadlines.rules import ClockKind
+from xinfang.orgs.models import Role, Unit, UnitType, User
+from xinfang.petitions.models import (
+    FIVE_QUESTION_CHANNELS,
+    AccessReason,
+    Attachment,
+    Category,
+    Channel,
+    Nature,
+    NumberSequence,
+    Petition,
+    Petitioner,
+    PetitionerKind,
+    hash_tracking_code,
+)
+from xinfang.petitions.services.common import grant, open_clock, record
+from xinfang.petitions.workflow import Action, State
+
+MAX_REPRESENTATIVES = 5  # Art. 20 ¶3
+FIVE_QUESTIONS = ("facts", "request_and_reasons", "difficulties", "history", "prior_handling")  # 五必问
+# Crockford base32 without I, L, O, U: easy to read out over the phone. 12 characters ≈ 60 bits.
+_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+TRACKING_CODE_LENGTH = 12
+
+
+@dataclass
+class PetitionerData:
+    name: str = ""
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+    email: str = ""
+    is_representative: bool = False
+
+
+@dataclass
+class IntakeData:
+    """What a petition says (Art. 19: name, address, request, facts and reasons) plus intake metadata."""
+
+    channel: str
+    title: str
+    request: str
+    facts_and_reasons: str = ""
+    nature: str = Nature.APPEAL
+    category: Category | None = None
+    received_on: dt.date | None = None
+    petitioner_kind: str = PetitionerKind.PERSON
+    is_anonymous: bool = False
+    head_count: int = 1
+    petitioners: list[PetitionerData] = field(default_factory=list)
+    problem_division_code: str = ""
+    problem_address: str = ""
+    accused_name: str = ""
+    accused_unit: Unit | None = None
+    is_urgent: bool = False
+    is_law_related: bool = False
+    is_collective: bool = False
+    is_joint: bool = False
+    previous: Petition | None = None
+    five_questions: dict[str, str] = field(default_factory=dict)
+    attachments: list[UploadedFile[bytes]] = field(default_factory=list)
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(TRACKING_CODE_LENGTH))
+
+
+def next_number(unit: Unit, year: int) -> str:
+    """编号 unique per registering unit and year, also under concurrent intake.
+
+    The counter row is created if missing (ON CONFLICT DO NOTHING), then incremented by one UPDATE, which holds
+    the row lock until commit; concurrent registrations queue on it and each reads its own value.
+    """
+    NumberSequence.objects.bulk_create([NumberSequence(unit=unit, year=year, last=0)], ignore_conflicts=True)
+    NumberSequence.objects.filter(unit=unit, year=year).update(last=F("last") + 1)
+    last = NumberSequence.objects.filter(unit=unit, year=year).values_list("last", flat=True).get()
+    return f"{unit.code}-{year}-{last:06d}"
+
+
+def _validate(data: IntakeData, unit: Unit) -> None:
+    if data.channel not in Channel.values:
+        raise InvalidInput(_("Unknown channel."), field="channel")
+    if not data.title.strip():
+        raise InvalidInput(_("Give the petition a short title."), field="title")
+    if not data.request.strip():
+        raise InvalidInput(_("State what you are asking for (Art. 19)."), field="request")
+    if data.nature not in Nature.values:
+        raise InvalidInput(_("Unknown kind of matter."), field="nature")
+    if not data.is_anonymous and not any(p.name.strip() for p in data.petitioners):
+        raise InvalidInput(
+            _("Give the petitioner's name (Art. 19), or choose to petition anonymously."), field="petitioners"
+        )
+    representatives = [p for p in data.petitioners if p.is_representative]
+    if len(representatives) > MAX_REPRESENTATIVES:
+        raise InvalidInput(
+            _("A group chooses at most %(n)s representatives (Art. 20).") % {"n": MAX_REPRESENTATIVES},
+            field="petitioners",
+        )
+    if data.petitioner_kind == PetitionerKind.GROUP and data.head_count < 2:
+        raise InvalidInput(_("A group petition needs a head count of at least 2."), field="head_count")
+    if data.head_count < 1:
+        raise InvalidInput(_("The head count must be at least 1."), field="head_count")
+    if data.channel in FIVE_QUESTION_CHANNELS:
+        unknown = set(data.five_questions) - set(FIVE_QUESTIONS)
+        if unknown:
+            raise InvalidInput(
+                _("Unknown five-question keys: %(keys)s.") % {"keys": ", ".join(sorted(unknown))},
+                field="five_questions",
+            )
+    received = data.received_on or timeutil.today()
+    if received > timeutil.today():
+        raise InvalidInput(_("The date received cannot be in the future."), field="received_on")
+    if data.previous is not None and data.previous.pk is None:
+        raise InvalidInput(_("The earlier petition does not exist."), field="previous")
+    _validate_attachments(data.attachments)
+
+
+def _validate_attachments(files: list[UploadedFile[bytes]]) -> None:
+    if len(files) > settings.XINFANG_ATTACHMENT_MAX_COUNT:
+        raise InvalidInput(
+            _("At most %(n)s attachments.") % {"n": settings.XINFANG_ATTACHMENT_MAX_COUNT}, field="attachments"
+        )
+    allowed = {t.lower() for t in settings.XINFANG_ATTACHMENT_TYPES}
+    for f in files:
+        name = f.name or ""
+        ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if ext not in allowed:
+            raise InvalidInput(
+                _("“%(name)s”: file type not accepted. Accepted: %(types)s.")
+                % {"name": name, "types": ", ".join(sorted(allowed))},
+                field="attachments",
+            )
+        if (f.size or 0) > settings.XINFANG_ATTACHMENT_MAX_BYTES:
+            raise InvalidInput(
+                _("“%(name)s” is larger than %(mb)s MB.")
+                % {"name": name, "mb": settings.XINFANG_ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+                field="attachments",
+            )
+
+
+def _save_petitioners(petition: Petition, people: list[PetitionerData]) -> None:
+    rows = []
+    for i, p in enumerate(people):
+        row = Petitioner(
+            petition=petition,
+            name=p.name.strip(),
+            id_number=p.id_number.strip().upper(),
+            phone=p.phone.strip(),
+            address=p.address.strip(),
+            email=p.email.strip(),
+            is_representative=p.is_representative,
+        )
+        try:
+            row.full_clean(exclude=["petition"])
+        except ValidationError as exc:
+            field_name, messages = next(iter(exc.message_dict.items()))
+            raise InvalidInput(
+                _("Petitioner %(n)s: %(msg)s") % {"n": i + 1, "msg": " ".join(messages)},
+                field=f"petitioners[{i}].{field_name}",
+            ) from exc
+        rows.append(row)
+    Petitioner.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def petition_register(*, actor: User | None, unit: Unit, data: IntakeData) -> tuple[Petition, str]:
+    """登记 — register a petition at ``unit`` and start its first clock. Returns the petition and its 查询码.
+
+    Online submissions (actor None) go to a petition department; staff registrars register letters, visits,
+    calls and the rest at their own unit. A 信访部门 owes routing within 15 days (Art. 22); any other unit
+    receiving a petition directly owes a written notice within 15 days (Art. 23 ¶2).
+    """
+    if actor is None:
+        if data.channel != Channel.ONLINE:
+            raise InvalidInput(_("Only online petitions can be submitted without a staff account."), field="channel")
+        if unit.unit_type != UnitType.PETITION_DEPT or not unit.is_active:
+            raise InvalidInput(_("Online petitions are received by a petition department."), field="unit")
+    else:
+        if actor.unit_id != unit.pk or not actor.has_role(Role.REGISTRAR):
+            raise NotPermitted(_("Only a registrar of the receiving unit can register a petition."))
+    _validate(data, unit)
+    received = data.received_on or timeutil.today()
+    code = new_tracking_code()
+    petition = Petition(
+        number=next_number(unit, received.year),
+        tracking_code_hash=hash_tracking_code(code),
+        state=State.REGISTERED,
+        channel=data.channel,
+        nature=data.nature,
+        category=data.category,
+        registering_unit=unit,
+        current_unit=unit,
+        registered_by=actor,
+        received_on=received,
+        title=data.title.strip(),
+        request=data.request.strip(),
+        facts_and_reasons=data.facts_and_reasons.strip(),
+        five_questions={k: v.strip() for k, v in data.five_questions.items() if v and v.strip()},
+        petitioner_kind=data.petitioner_kind,
+        is_anonymous=data.is_anonymous,
+        head_count=data.head_count,
+        problem_division_code=data.problem_division_code,
+        problem_address=data.problem_address.strip(),
+        accused_name=data.accused_name.strip(),
+        accused_unit=data.accused_unit,
+        is_urgent=data.is_urgent,
+        is_law_related=data.is_law_related,
+        is_collective=data.is_collective or data.petitioner_kind == PetitionerKind.GROUP,
+        is_joint=data.is_joint,
+        is_repeat=data.previous is not None,
+        previous=data.previous,
+    )
+    try:
+        petition.full_clean(exclude=["number", "tracking_code_hash", "registering_unit", "current_unit"])
+    except ValidationError as exc:
+        field_name, messages = next(iter(exc.message_dict.items()))
+        raise InvalidInput(" ".join(messages), field=field_name) from exc
+    petition.save()
+    _save_petitioners(petition, data.petitioners)
+    for f in data.attachments:
+        Attachment.objects.create(
+            petition=petition,
+            file=f,
+            original_name=f.name or "",
+            content_type=getattr(f, "content_type", "") or "",
+            size=f.size or 0,
+        )
+    grant(petition, unit, AccessReason.REGISTERED)
+    first = ClockKind.ROUTE if unit.unit_type == UnitType.PETITION_DEPT else ClockKind.NOTICE
+    open_clock(
+        petition,
+        first,
+        owing_unit=unit,
+        start=received,
+        article="Art. 22" if first == ClockKind.ROUTE else "Art. 23 ¶2",
+    )
+    record(petition, Action.REGISTER, actor, from_state="", data=_register_event_data(petition))
+    return petition, code
+
+
+def _register_event_data(petition: Petition) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "unit": petition.registering_unit.name,
+        "channel": petition.channel,
+        "received_on": petition.received_on.isoformat(),
+    }
+    if petition.previous_id is not None:
+        data["previous"] = petition.previous.number if petition.previous else None
+    return data

@@ -1,0 +1,154 @@
+"""The statutory workflow as one table: states, actions, who may take them, and the article behind each.
+
+Services consult ``TRANSITIONS`` before doing anything; a petition in a state that is not a source of the action
+raises ``IllegalTransition`` and nothing is written. The table reads top to bottom like the regulation:
+登记 → 转送/交办/导入法定途径/不予受理 (Art. 22) → 告知受理 or 异议 (Art. 23) → 办理 with one extension (Art. 34)
+→ 信访处理意见书 (Art. 32) or 调解/和解协议 (Art. 33) → 复查 (Art. 35) → 复核 (Art. 36) → 终结.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from xinfang.orgs.models import Role
+
+
+class State(models.TextChoices):
+    REGISTERED = "registered", _("Registered, awaiting routing")  # 已登记，待转送/交办
+    PENDING_ACCEPTANCE = "pending_acceptance", _("Awaiting notice of acceptance")  # 待告知受理
+    DISPUTED = "disputed", _("Jurisdiction dispute")  # 管辖争议待决定 (Art. 24)
+    HANDLING = "handling", _("Being handled")  # 办理中
+    EXTENSION_REQUESTED = "extension_requested", _("Extension awaiting approval")  # 延期待审批
+    DECISION_PENDING = "decision_pending", _("Opinion awaiting approval")  # 处理意见待审批
+    REPLIED = "replied", _("Written reply issued")  # 已答复
+    REVIEW = "review", _("Under review")  # 复查中
+    REVIEWED = "reviewed", _("Review opinion issued")  # 已复查
+    RECHECK = "recheck", _("Under re-examination")  # 复核中
+    DIVERTED = "diverted", _("Directed to the statutory procedure")  # 已导入法定途径 (Art. 31(1)–(5))
+    DECLINED = "declined", _("Not accepted")  # 不予受理
+    CLOSED = "closed", _("Closed")  # 办结
+    TERMINATED = "terminated", _("Terminated after re-examination")  # 终结 (Art. 36 ¶3)
+
+
+TERMINAL_STATES = frozenset({State.DIVERTED, State.DECLINED, State.CLOSED, State.TERMINATED})
+OPEN_STATES = frozenset(set(State) - TERMINAL_STATES)
+
+
+class Actor(StrEnum):
+    """Which side of the petition takes the action."""
+
+    HOLDER = "holder"  # staff of the unit that currently holds the petition (Petition.current_unit)
+    PETITIONER = "petitioner"  # the petitioner, proven by 编号 + 查询码, or a registrar recording their request
+    ANY_INVOLVED = "any_involved"  # staff of any unit that holds or has held the petition
+
+
+class Action(models.TextChoices):
+    REGISTER = "register", _("Register")  # 登记
+    FORWARD = "forward", _("Forward")  # 转送
+    ASSIGN = "assign", _("Assign with feedback")  # 交办
+    REFER_DISCIPLINE = "refer_discipline", _("Refer to discipline inspection")  # 转纪检监察机关
+    DIVERT = "divert", _("Direct to statutory procedure")  # 导入法定途径
+    DECLINE = "decline", _("Decline to accept")  # 不予受理
+    REPORT_URGENT = "report_urgent", _("Report as major and urgent")  # 重大紧急报告 (Art. 25)
+    ACCEPT = "accept", _("Accept and notify")  # 受理并书面告知
+    ACCEPT_SIMPLE = "accept_simple", _("Accept for simple handling")  # 简易办理
+    OBJECT = "object", _("Object to jurisdiction")  # 提出异议 (Art. 23 ¶3)
+    ESCALATE_DISPUTE = "escalate_dispute", _("Refer dispute to common superior")  # Art. 24
+    DECIDE_JURISDICTION = "decide_jurisdiction", _("Decide the competent unit")  # Art. 24
+    REQUEST_EXTENSION = "request_extension", _("Request extension")  # 申请延期
+    APPROVE_EXTENSION = "approve_extension", _("Approve extension")  # 批准延期 (Art. 34)
+    REJECT_EXTENSION = "reject_extension", _("Reject extension")
+    SUBMIT_DECISION = "submit_decision", _("Submit opinion for approval")  # 拟办意见
+    APPROVE_DECISION = "approve_decision", _("Approve and issue opinion")  # 签发信访处理意见书 (Art. 32)
+    RETURN_DECISION = "return_decision", _("Return opinion for rework")
+    RECORD_AGREEMENT = "record_agreement", _("Record mediation or settlement")  # 调解/和解 (Art. 33)
+    SUBMIT_REPORT = "submit_report", _("Submit completion report")  # 办结报告 (Art. 22(3))
+    RATE = "rate", _("Rate")  # 评价
+    URGE = "urge", _("Urge")  # 催办
+    REQUEST_REVIEW = "request_review", _("Request review")  # 申请复查 (Art. 35)
+    DECIDE_REVIEW = "decide_review", _("Issue review opinion")  # 复查意见: 维持/撤销/变更
+    ORDER_REDO = "order_redo", _("Order the unit to decide again")  # 责令重新作出 (Shandong Art. 45)
+    REQUEST_RECHECK = "request_recheck", _("Request re-examination")  # 申请复核 (Art. 36)
+    START_HEARING = "start_hearing", _("Start hearing")  # 听证 (time not counted, Art. 36 ¶2)
+    END_HEARING = "end_hearing", _("End hearing")
+    DECIDE_RECHECK = "decide_recheck", _("Issue re-examination opinion")  # 复核意见 → 终结
+    CLOSE = "close", _("Close")  # 办结 (no review requested in time)
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: Action
+    sources: frozenset[State]
+    target: State | None  # None: the state does not change (an event is still written)
+    actor: Actor
+    roles: frozenset[str]  # staff roles that may take it (empty for petitioner actions)
+    article: str
+
+
+def _t(
+    action: Action, sources: set[State], target: State | None, actor: Actor, roles: set[Role], article: str
+) -> Transition:
+    return Transition(action, frozenset(sources), target, actor, frozenset(roles), article)
+
+
+_ROUTERS = {Role.REGISTRAR, Role.HANDLER, Role.HEAD}
+_HANDLERS = {Role.HANDLER, Role.HEAD}
+_HEADS = {Role.HEAD}
+_S = State
+_H, _P = Actor.HOLDER, Actor.PETITIONER
+
+TRANSITIONS: dict[Action, Transition] = {
+    t.action: t
+    for t in [
+        _t(Action.REGISTER, set(), _S.REGISTERED, _H, {Role.REGISTRAR}, "Arts. 21, 22"),
+        _t(Action.FORWARD, {_S.REGISTERED}, _S.PENDING_ACCEPTANCE, _H, _ROUTERS, "Art. 22(1)(2), Art. 23 ¶1"),
+        _t(Action.ASSIGN, {_S.REGISTERED}, _S.PENDING_ACCEPTANCE, _H, _ROUTERS, "Art. 22(3)"),
+        _t(Action.REFER_DISCIPLINE, {_S.REGISTERED}, _S.PENDING_ACCEPTANCE, _H, _ROUTERS, "Art. 22 ¶2, Art. 30"),
+        _t(Action.DIVERT, {_S.REGISTERED, _S.PENDING_ACCEPTANCE}, _S.DIVERTED, _H, _ROUTERS, "Art. 31(1)–(5)"),
+        _t(Action.DECLINE, {_S.REGISTERED, _S.PENDING_ACCEPTANCE}, _S.DECLINED, _H, _ROUTERS, "Art. 19 ¶3, Art. 36 ¶3"),
+        _t(Action.REPORT_URGENT, set(OPEN_STATES), None, Actor.ANY_INVOLVED, _ROUTERS | {Role.LEADER}, "Art. 25"),
+        _t(Action.ACCEPT, {_S.REGISTERED, _S.PENDING_ACCEPTANCE}, _S.HANDLING, _H, _HANDLERS, "Art. 23, Art. 34"),
+        _t(Action.ACCEPT_SIMPLE, {_S.REGISTERED, _S.PENDING_ACCEPTANCE}, _S.HANDLING, _H, _HANDLERS, "简易办理"),
+        _t(Action.OBJECT, {_S.PENDING_ACCEPTANCE}, _S.REGISTERED, _H, _HANDLERS, "Art. 23 ¶3"),
+        _t(Action.ESCALATE_DISPUTE, {_S.REGISTERED}, _S.DISPUTED, _H, _ROUTERS, "Art. 24"),
+        _t(Action.DECIDE_JURISDICTION, {_S.DISPUTED}, _S.PENDING_ACCEPTANCE, _H, _HEADS, "Art. 24"),
+        _t(Action.REQUEST_EXTENSION, {_S.HANDLING}, _S.EXTENSION_REQUESTED, _H, _HANDLERS, "Art. 34"),
+        _t(Action.APPROVE_EXTENSION, {_S.EXTENSION_REQUESTED}, _S.HANDLING, _H, _HEADS, "Art. 34"),
+        _t(Action.REJECT_EXTENSION, {_S.EXTENSION_REQUESTED}, _S.HANDLING, _H, _HEADS, "Art. 34"),
+        _t(Action.SUBMIT_DECISION, {_S.HANDLING}, _S.DECISION_PENDING, _H, _HANDLERS, "Art. 32"),
+        _t(Action.APPROVE_DECISION, {_S.DECISION_PENDING}, _S.REPLIED, _H, _HEADS, "Art. 32"),
+        _t(Action.RETURN_DECISION, {_S.DECISION_PENDING}, _S.HANDLING, _H, _HEADS, "Art. 32"),
+        _t(Action.RECORD_AGREEMENT, {_S.HANDLING}, _S.CLOSED, _H, _HANDLERS, "Art. 33"),
+        _t(
+            Action.SUBMIT_REPORT,
+            {_S.REPLIED, _S.REVIEW, _S.REVIEWED, _S.RECHECK, _S.CLOSED, _S.TERMINATED},
+            None,
+            Actor.ANY_INVOLVED,
+            _HANDLERS,
+            "Art. 22(3)",
+        ),
+        _t(Action.RATE, {_S.REPLIED, _S.REVIEWED, _S.CLOSED, _S.TERMINATED}, None, _P, set(), "Art. 21"),
+        _t(Action.URGE, set(OPEN_STATES), None, _P, set(), "Art. 21"),
+        _t(Action.REQUEST_REVIEW, {_S.REPLIED}, _S.REVIEW, _P, {Role.REGISTRAR}, "Art. 35"),
+        _t(Action.DECIDE_REVIEW, {_S.REVIEW}, _S.REVIEWED, _H, _HEADS, "Art. 35"),
+        _t(Action.ORDER_REDO, {_S.REVIEW}, _S.HANDLING, _H, _HEADS, "Art. 35; Shandong Art. 45"),
+        _t(Action.REQUEST_RECHECK, {_S.REVIEWED}, _S.RECHECK, _P, {Role.REGISTRAR}, "Art. 36"),
+        _t(Action.START_HEARING, {_S.RECHECK}, None, _H, _HANDLERS, "Art. 36 ¶2"),
+        _t(Action.END_HEARING, {_S.RECHECK}, None, _H, _HANDLERS, "Art. 36 ¶2"),
+        _t(Action.DECIDE_RECHECK, {_S.RECHECK}, _S.TERMINATED, _H, _HEADS, "Art. 36"),
+        _t(Action.CLOSE, {_S.REPLIED, _S.REVIEWED}, _S.CLOSED, _H, _ROUTERS, "Arts. 35–36 (window passed)"),
+    ]
+}
+
+
+def transition_for(action: Action | str) -> Transition:
+    return TRANSITIONS[Action(action)]
+
+
+def actions_from(state: State | str) -> list[Action]:
+    """Every action the table allows from ``state`` (before checking who asks)."""
+    return [a for a, t in TRANSITIONS.items() if State(state) in t.sources]
