@@ -167,6 +167,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ClockKindEnum": "xinfang.deadlines.rules.ClockKind",
+        "DocumentKindEnum": "xinfang.petitions.models.DocumentKind",
+        "DayKindEnum": ["calendar", "working"],
+        "AgreementKindEnum": [("mediation", "mediation"), ("settlement", "settlement")],
+    },
 }
 
 # Cache: local memory in the embedded default; throttling and holiday overrides use it.

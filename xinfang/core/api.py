@@ -6,10 +6,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
+from rest_framework.exceptions import NotAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from xinfang.core.errors import DomainError
+from xinfang.orgs.models import User
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -23,3 +26,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             body = {"detail": " ".join(str(m) for m in exc.messages)}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)
+
+
+def staff_user(request: Request) -> User:
+    """The authenticated account of a view that requires login (permission classes ran already)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise NotAuthenticated
+    return user
+
+
+def optional_user(request: Request) -> User | None:
+    user = request.user
+    return user if isinstance(user, User) and user.is_authenticated else None

@@ -77,6 +77,7 @@ class Action(models.TextChoices):
     END_HEARING = "end_hearing", _("End hearing")
     DECIDE_RECHECK = "decide_recheck", _("Issue re-examination opinion")  # 复核意见 → 终结
     CLOSE = "close", _("Close")  # 办结 (no review requested in time)
+    ATTACH = "attach", _("Add attachments")  # 补充材料
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,7 @@ TRANSITIONS: dict[Action, Transition] = {
         _t(Action.START_HEARING, {_S.RECHECK}, None, _H, _HANDLERS, "Art. 36 ¶2"),
         _t(Action.END_HEARING, {_S.RECHECK}, None, _H, _HANDLERS, "Art. 36 ¶2"),
         _t(Action.DECIDE_RECHECK, {_S.RECHECK}, _S.TERMINATED, _H, _HEADS, "Art. 36"),
+        _t(Action.ATTACH, set(OPEN_STATES), None, Actor.ANY_INVOLVED, _ROUTERS, "Art. 19"),
         _t(Action.CLOSE, {_S.REPLIED, _S.REVIEWED}, _S.CLOSED, _H, _ROUTERS, "Arts. 35–36 (window passed)"),
     ]
 }

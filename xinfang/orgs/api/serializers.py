@@ -61,23 +61,31 @@ class UnitDetailSerializer(UnitSerializer):
 class UnitFilterSerializer(serializers.Serializer[dict[str, Any]]):
     """Query parameters of the unit list; invalid values give 400 with a message per parameter."""
 
-    q = serializers.CharField(
-        required=False,
-        max_length=100,
-        help_text=_("Part of the name, or the start of the unit code or division code."),
-    )
-    parent = serializers.PrimaryKeyRelatedField(
-        queryset=Unit.objects.all(), required=False, help_text=_("Only the direct subordinates of this unit.")
-    )
-    level = serializers.ChoiceField(choices=Level.choices, required=False)
-    type = serializers.ChoiceField(choices=UnitType.choices, required=False, help_text=_("Unit type."))
-    within = serializers.PrimaryKeyRelatedField(
-        queryset=Unit.objects.all(),
-        required=False,
-        help_text=_("Only this unit and the units below it, at any depth."),
-    )
-    root = serializers.BooleanField(required=False, help_text=_("true: only units without a parent unit."))
-    active = serializers.BooleanField(required=False, help_text=_("Filter on whether the unit is active."))
+    # Built in get_fields() because two parameter names, ``parent`` and ``root``, are also attributes of
+    # DRF's Field; declared as class attributes they would only confuse the type checker.
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        units = Unit.objects.all()
+        return {
+            "q": serializers.CharField(
+                required=False,
+                max_length=100,
+                help_text=_("Part of the name, or the start of the unit code or division code."),
+            ),
+            "parent": serializers.PrimaryKeyRelatedField(
+                queryset=units, required=False, help_text=_("Only the direct subordinates of this unit.")
+            ),
+            "level": serializers.ChoiceField(choices=Level.choices, required=False, help_text=_("Level.")),
+            "type": serializers.ChoiceField(choices=UnitType.choices, required=False, help_text=_("Unit type.")),
+            "within": serializers.PrimaryKeyRelatedField(
+                queryset=units,
+                required=False,
+                help_text=_("Only this unit and the units below it, at any depth."),
+            ),
+            "root": serializers.BooleanField(
+                required=False, help_text=_("true: only units without a parent unit; false: only the others.")
+            ),
+            "active": serializers.BooleanField(required=False, help_text=_("Filter on whether the unit is active.")),
+        }
 
 
 class MeUnitSerializer(serializers.ModelSerializer[Unit]):

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -28,9 +28,11 @@ from xinfang.orgs.api.serializers import (
     UnitFilterSerializer,
     UnitSerializer,
 )
-from xinfang.orgs.models import Unit, User
+from xinfang.orgs.models import Unit, UnitQuerySet, User
 
 _FILTER_PARAMS = frozenset(UnitFilterSerializer().fields)
+# The router's lookup_value_regex would otherwise show the id as a string with a pattern.
+_UNIT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Unit id.")
 
 
 class UnitCursorPagination(CursorPagination):
@@ -45,7 +47,7 @@ class UnitCursorPagination(CursorPagination):
         description="Units in tree order, filtered by the query parameters (all optional, combined with AND).",
         parameters=[UnitFilterSerializer],
     ),
-    retrieve=extend_schema(summary="Get a unit with its chain of superior units"),
+    retrieve=extend_schema(summary="Get a unit with its chain of superior units", parameters=[_UNIT_ID]),
 )
 class UnitViewSet(viewsets.ReadOnlyModelViewSet[Unit]):
     permission_classes = [IsUnitStaff]
@@ -53,22 +55,28 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet[Unit]):
     lookup_value_regex = r"\d+"
     queryset = Unit.objects.all()  # tells the schema the model; get_queryset() adds the annotation
 
-    def get_queryset(self) -> QuerySet[Unit]:
-        return Unit.objects.annotate(has_children=Exists(Unit.objects.filter(parent_id=OuterRef("pk"))))
+    def get_queryset(self) -> UnitQuerySet:
+        qs = Unit.objects.annotate(has_children=Exists(Unit.objects.filter(parent_id=OuterRef("pk"))))
+        if self.action == "list":
+            qs = _apply_filters(qs, self._filter_params())
+        return qs
 
     def get_serializer_class(self) -> type[BaseSerializer[Unit]]:
         return UnitDetailSerializer if self.action == "retrieve" else UnitSerializer
 
-    def filter_queryset(self, queryset: QuerySet[Unit]) -> QuerySet[Unit]:
-        if self.action != "list":
-            return queryset
+    def _filter_params(self) -> dict[str, Any]:
         # Empty values count as absent (forms send "?level="); pagination parameters are not ours to check.
         raw = {k: v for k, v in self.request.query_params.items() if k in _FILTER_PARAMS and v != ""}
         params = UnitFilterSerializer(data=raw)
         params.is_valid(raise_exception=True)
-        return _apply_filters(queryset, params.validated_data)
+        validated: dict[str, Any] = params.validated_data
+        return validated
 
-    @extend_schema(summary="List the direct subordinates of a unit", responses=UnitSerializer(many=True))
+    @extend_schema(
+        summary="List the direct subordinates of a unit",
+        parameters=[_UNIT_ID],
+        responses=UnitSerializer(many=True),
+    )
     @action(detail=True, methods=["get"])
     def children(self, request: Request, pk: str | None = None) -> Response:
         unit_id = int(self.kwargs["pk"])  # lookup_value_regex admits digits only
@@ -78,7 +86,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet[Unit]):
         return self.get_paginated_response(UnitSerializer(page, many=True).data)
 
 
-def _apply_filters(qs: QuerySet[Unit], params: dict[str, Any]) -> QuerySet[Unit]:
+def _apply_filters(qs: UnitQuerySet, params: dict[str, Any]) -> UnitQuerySet:
     if q := params.get("q", "").strip():
         # Codes are upper-case digits/letters and division codes digits: prefix matches use the indexes.
         qs = qs.filter(Q(name__icontains=q) | Q(code__startswith=q.upper()) | Q(division_code__startswith=q))
@@ -89,7 +97,7 @@ def _apply_filters(qs: QuerySet[Unit], params: dict[str, Any]) -> QuerySet[Unit]
     if unit_type := params.get("type"):
         qs = qs.filter(unit_type=unit_type)
     if (within := params.get("within")) is not None:
-        qs = qs.within(cast(Unit, within).path) if isinstance(qs, _UnitQS) else qs
+        qs = qs.within(cast(Unit, within).path)
     if (root := params.get("root")) is not None:
         qs = qs.filter(parent__isnull=root)
     if (active := params.get("active")) is not None:

@@ -13,6 +13,7 @@ from xinfang.deadlines.calendar import Step, explain
 from xinfang.orgs.models import Unit, User
 from xinfang.petitions import identity
 from xinfang.petitions.models import (
+    Attachment,
     Category,
     Channel,
     Clock,
@@ -78,7 +79,13 @@ class SubmissionSerializer(serializers.Serializer[IntakeData]):
     is_anonymous = serializers.BooleanField(required=False, default=False)
     head_count = serializers.IntegerField(min_value=1, max_value=100000, required=False, default=1)
     petitioners = PetitionerInSerializer(many=True, required=False, default=list)
-    problem_division_code = serializers.RegexField(r"^(\d{6}|\d{9})$", required=False, allow_blank=True, default="")
+    problem_division_code = serializers.RegexField(
+        r"^(\d{6}|\d{9})$",
+        required=False,
+        allow_blank=True,
+        default="",
+        error_messages={"invalid": _("A division code has 6 digits, or 9 for a township (GB/T 2260).")},
+    )
     problem_address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     accused_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     accused_unit = serializers.PrimaryKeyRelatedField(
@@ -229,7 +236,21 @@ class StaffRateSerializer(serializers.Serializer[dict[str, Any]]):
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
+class AttachmentUploadSerializer(serializers.Serializer[dict[str, Any]]):
+    files = serializers.ListField(child=serializers.FileField())
+
+
+class TrackAttachmentUploadSerializer(AttachmentUploadSerializer):
+    code = serializers.CharField(max_length=20)
+
+
 # ---------------------------------------------------------------- output
+
+
+class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
+    class Meta:
+        model = Attachment
+        fields = ["id", "original_name", "content_type", "size", "uploaded_at"]
 
 
 def render_explanation(raw: list[dict[str, Any]]) -> list[str]:
@@ -444,6 +465,7 @@ class PetitionDetailSerializer(serializers.ModelSerializer[Petition]):
     events = serializers.SerializerMethodField()
     documents = serializers.SerializerMethodField()
     co_handlers = serializers.SerializerMethodField()
+    attachments = AttachmentSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta:

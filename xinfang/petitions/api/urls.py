@@ -10,6 +10,7 @@ router.register("petitions", views.PetitionViewSet, basename="petition")
 urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("track/<str:number>", views.TrackView.as_view(), name="track"),
+    path("track/<str:number>/attachments/", views.TrackAttachView.as_view(), name="track-attachments"),
     path("track/<str:number>/rate/", views.TrackRateView.as_view(), name="track-rate"),
     path("track/<str:number>/urge/", views.TrackUrgeView.as_view(), name="track-urge"),
     path("track/<str:number>/review/", views.TrackReviewView.as_view(), name="track-review"),

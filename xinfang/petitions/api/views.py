@@ -8,19 +8,21 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from xinfang.core import timeutil
+from xinfang.core.api import optional_user, staff_user
 from xinfang.core.errors import InvalidInput
 from xinfang.orgs.models import User
 from xinfang.petitions import selectors, services
@@ -230,11 +232,11 @@ class PetitionViewSet(viewsets.GenericViewSet[Petition]):
         return s.PetitionDetailSerializer
 
     def get_queryset(self) -> QuerySet[Petition]:
-        user = self.request.user
+        user = staff_user(self.request)
         params = self.request.query_params
         box = params.get("box", "visible")
         if box == "inbox":
-            qs = selectors.inbox(user)  # type: ignore[arg-type]
+            qs = selectors.inbox(user)
         elif box == "visible":
             qs = selectors.petitions_visible_to(user)
         else:
@@ -259,8 +261,8 @@ class PetitionViewSet(viewsets.GenericViewSet[Petition]):
         return self.get_paginated_response(s.PetitionListSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, key: str) -> Response:
-        petition = selectors.petition_get_visible(request.user, key)
-        ctx = {"request": request, "show_identity": selectors.can_see_identity(request.user, petition)}  # type: ignore[arg-type]
+        petition = selectors.petition_get_visible(staff_user(request), key)
+        ctx = {"request": request, "show_identity": selectors.can_see_identity(staff_user(request), petition)}
         return Response(s.PetitionDetailSerializer(petition, context=ctx).data)
 
     @extend_schema(request=s.SubmissionSerializer, responses={201: s.SubmissionResultSerializer})
@@ -268,7 +270,7 @@ class PetitionViewSet(viewsets.GenericViewSet[Petition]):
         """Online submission (no account: 网上信访) or registration by a registrar (any channel)."""
         ser = s.SubmissionSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        user = request.user if request.user.is_authenticated else None
+        user = optional_user(request)
         unit = ser.validated_data["unit"]
         if user is not None:
             unit = unit or user.unit
@@ -288,10 +290,10 @@ class PetitionViewSet(viewsets.GenericViewSet[Petition]):
 
     def _act(self, request: Request, key: str, act: Action) -> Response:
         spec = ACTIONS[act]
-        petition = selectors.petition_get_visible(request.user, key)
+        petition = selectors.petition_get_visible(staff_user(request), key)
         ser = spec.serializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        spec.call(petition, request.user, dict(ser.validated_data))  # type: ignore[arg-type]
+        spec.call(petition, staff_user(request), dict(ser.validated_data))
         fresh = (
             selectors.petition_get_visible(request.user, petition.pk)
             if self._still_visible(request, petition)
@@ -299,8 +301,32 @@ class PetitionViewSet(viewsets.GenericViewSet[Petition]):
         )
         if fresh is None:
             return Response({"number": petition.number, "detail": _("Done. The petition has left your unit.")})
-        ctx = {"request": request, "show_identity": selectors.can_see_identity(request.user, fresh)}  # type: ignore[arg-type]
+        ctx = {"request": request, "show_identity": selectors.can_see_identity(staff_user(request), fresh)}
         return Response(s.PetitionDetailSerializer(fresh, context=ctx).data)
+
+    @extend_schema(
+        request={"multipart/form-data": s.AttachmentUploadSerializer},
+        responses={201: s.AttachmentSerializer(many=True)},
+    )
+    @action(detail=True, methods=["post"], url_path="attachments", parser_classes=[MultiPartParser])
+    def attachments(self, request: Request, key: str) -> Response:
+        """补充材料 — add files to an open petition (type and size limits in settings)."""
+        petition = selectors.petition_get_visible(staff_user(request), key)
+        stored = services.petition_add_attachments(
+            petition=petition,
+            actor=staff_user(request),
+            files=request.FILES.getlist("files"),
+        )
+        return Response(s.AttachmentSerializer(stored, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)")
+    def attachment_download(self, request: Request, key: str, attachment_id: str) -> FileResponse:
+        petition = selectors.petition_get_visible(staff_user(request), key)
+        attachment = petition.attachments.filter(pk=int(attachment_id)).first()
+        if attachment is None:
+            raise Http404
+        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
 
     @staticmethod
     def _still_visible(request: Request, petition: Petition) -> bool:
@@ -374,6 +400,28 @@ def _track_action(
     return View
 
 
+class TrackAttachView(APIView):
+    """补充材料 by the petitioner: multipart with ``code`` and one or more ``files``."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list[Any] = []
+    throttle_classes = [PublicSubmitThrottle]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": s.TrackAttachmentUploadSerializer},
+        responses={201: s.AttachmentSerializer(many=True)},
+    )
+    def post(self, request: Request, number: str) -> Response:
+        petition = TrackView.find(number, str(request.POST.get("code", "")))
+        stored = services.petition_add_attachments(
+            petition=petition,
+            actor=None,
+            files=request.FILES.getlist("files"),
+        )
+        return Response(s.AttachmentSerializer(stored, many=True).data, status=status.HTTP_201_CREATED)
+
+
 TrackRateView = _track_action(
     s.RateSerializer,
     lambda p, d: services.petition_rate(
@@ -408,15 +456,15 @@ class ClockListView(generics.ListAPIView[Clock]):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Clock]:
-        user = self.request.user
+        user = staff_user(self.request)
         today = timeutil.today()
         if self.which == "overdue":
-            qs = selectors.overdue_clocks(user, today)  # type: ignore[arg-type]
+            qs = selectors.overdue_clocks(user, today)
         else:
             raw = self.request.query_params.get("days", str(settings.XINFANG_DUE_SOON_DAYS))
             if not raw.isdigit() or not 0 <= int(raw) <= 60:
                 raise InvalidInput(_("days must be a whole number from 0 to 60."), field="days")
-            qs = selectors.due_soon_clocks(user, today, int(raw))  # type: ignore[arg-type]
+            qs = selectors.due_soon_clocks(user, today, int(raw))
         return qs.select_related("owing_unit", "petition")
 
 

@@ -11,7 +11,7 @@ from xinfang.petitions.services.handling import (
     petition_submit_decision,
     petition_submit_report,
 )
-from xinfang.petitions.services.intake import IntakeData, PetitionerData, petition_register
+from xinfang.petitions.services.intake import IntakeData, PetitionerData, petition_add_attachments, petition_register
 from xinfang.petitions.services.review import (
     petition_close,
     petition_decide_recheck,
@@ -40,6 +40,7 @@ __all__ = [
     "IntakeData",
     "PetitionerData",
     "petition_accept",
+    "petition_add_attachments",
     "petition_approve_decision",
     "petition_approve_extension",
     "petition_assign",

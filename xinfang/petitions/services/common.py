@@ -112,7 +112,8 @@ def record(
     """Append one immutable event to the timeline (same transaction as the change it records)."""
     label = ""
     if actor is None:
-        label = PETITIONER_LABEL if TRANSITIONS[action].actor == Actor.PETITIONER else SYSTEM_LABEL
+        by_petitioner = TRANSITIONS[action].actor == Actor.PETITIONER or action == Action.ATTACH
+        label = PETITIONER_LABEL if by_petitioner else SYSTEM_LABEL
     return PetitionEvent.objects.create(
         petition=petition,
         action=action,

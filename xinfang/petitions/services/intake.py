@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from xinfang.core import timeutil
-from xinfang.core.errors import InvalidInput, NotPermitted
+from xinfang.core.errors import InvalidInput, NotPermitted, RuleViolation
 from xinfang.deadlines.rules import ClockKind
 from xinfang.orgs.models import Role, Unit, UnitType, User
 from xinfang.petitions.models import (
@@ -136,7 +136,8 @@ def _validate(data: IntakeData, unit: Unit) -> None:
 def _validate_attachments(files: list[UploadedFile[bytes]]) -> None:
     if len(files) > settings.XINFANG_ATTACHMENT_MAX_COUNT:
         raise InvalidInput(
-            _("At most %(n)s attachments.") % {"n": settings.XINFANG_ATTACHMENT_MAX_COUNT}, field="attachments"
+            _("At most %(n)s attachments per petition.") % {"n": settings.XINFANG_ATTACHMENT_MAX_COUNT},
+            field="attachments",
         )
     allowed = {t.lower() for t in settings.XINFANG_ATTACHMENT_TYPES}
     for f in files:
@@ -265,3 +266,42 @@ def _register_event_data(petition: Petition) -> dict[str, Any]:
     if petition.previous_id is not None:
         data["previous"] = petition.previous.number if petition.previous else None
     return data
+
+
+def _store_attachments(petition: Petition, files: list[UploadedFile[bytes]]) -> list[Attachment]:
+    return [
+        Attachment.objects.create(
+            petition=petition,
+            file=f,
+            original_name=f.name or "",
+            content_type=getattr(f, "content_type", "") or "",
+            size=f.size or 0,
+        )
+        for f in files
+    ]
+
+
+@transaction.atomic
+def petition_add_attachments(
+    *, petition: Petition, actor: User | None, files: list[UploadedFile[bytes]]
+) -> list[Attachment]:
+    """补充材料 — the petitioner (proven by 查询码, actor None) or an involved unit adds files to an open item."""
+    from xinfang.petitions.services.common import lock, require
+
+    petition = lock(petition)
+    if actor is not None:
+        require(petition, Action.ATTACH, actor)
+    elif not petition.is_open:
+        raise RuleViolation(_("The petition is closed; no more material can be added."), code="closed")
+    if not files:
+        raise InvalidInput(_("Choose at least one file."), field="files")
+    total = petition.attachments.count() + len(files)
+    if total > settings.XINFANG_ATTACHMENT_MAX_COUNT:
+        raise InvalidInput(
+            _("At most %(n)s attachments per petition.") % {"n": settings.XINFANG_ATTACHMENT_MAX_COUNT},
+            field="files",
+        )
+    _validate_attachments(files)
+    stored = _store_attachments(petition, files)
+    record(petition, Action.ATTACH, actor, from_state=petition.state, data={"files": [a.original_name for a in stored]})
+    return stored

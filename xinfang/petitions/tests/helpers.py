@@ -26,7 +26,9 @@ def intake(**overrides: Any) -> IntakeData:
 
 
 def register(registrar: User, unit: Unit | None = None, **overrides: Any) -> tuple[Petition, str]:
-    return services.petition_register(actor=registrar, unit=unit or registrar.unit, data=intake(**overrides))
+    target = unit or registrar.unit
+    assert target is not None
+    return services.petition_register(actor=registrar, unit=target, data=intake(**overrides))
 
 
 def to_handling(p: Any, petition: Petition) -> Petition:
@@ -37,6 +39,11 @@ def to_handling(p: Any, petition: Petition) -> Petition:
 
 def to_replied(p: Any, petition: Petition, outcome: str = "explain") -> Petition:
     to_handling(p, petition)
-    services.petition_submit_decision(petition=petition, actor=p.handler_b, outcome=outcome,
-                                      opinion="经调查核实……", legal_basis="《环境噪声污染防治法》")
+    services.petition_submit_decision(
+        petition=petition,
+        actor=p.handler_b,
+        outcome=outcome,
+        opinion="经调查核实……",
+        legal_basis="《环境噪声污染防治法》",
+    )
     return services.petition_approve_decision(petition=petition, actor=p.head_b)

@@ -69,8 +69,13 @@ def test_full_journey_to_termination_arts_22_to_36(personas, tree):
         handle.refresh_from_db()
         assert handle.extended_days == 30 and handle.due == dt.date(2026, 7, 3)
 
-        services.petition_submit_decision(petition=petition, actor=p.handler_b, outcome="support",
-                                          opinion="责令搅拌站夜间停工", legal_basis="《噪声污染防治法》第四十三条")
+        services.petition_submit_decision(
+            petition=petition,
+            actor=p.handler_b,
+            outcome="support",
+            opinion="责令搅拌站夜间停工",
+            legal_basis="《噪声污染防治法》第四十三条",
+        )
         traveller.shift(dt.timedelta(days=10))
         services.petition_approve_decision(petition=petition, actor=p.head_b)
         petition.refresh_from_db()
@@ -102,9 +107,20 @@ def test_full_journey_to_termination_arts_22_to_36(personas, tree):
         assert petition.state == State.TERMINATED
     actions = list(PetitionEvent.objects.filter(petition=petition).values_list("action", flat=True))
     assert actions == [
-        "register", "forward", "accept", "request_extension", "approve_extension", "submit_decision",
-        "approve_decision", "rate", "request_review", "decide_review", "request_recheck", "start_hearing",
-        "end_hearing", "decide_recheck",
+        "register",
+        "forward",
+        "accept",
+        "request_extension",
+        "approve_extension",
+        "submit_decision",
+        "approve_decision",
+        "rate",
+        "request_review",
+        "decide_review",
+        "request_recheck",
+        "start_hearing",
+        "end_hearing",
+        "decide_recheck",
     ]
 
 
@@ -119,7 +135,7 @@ def test_terminated_matter_is_not_accepted_again_art_36_3(personas, tree):
     again, _ = register(p.registrar_a, previous=petition)
     from xinfang.core.errors import RuleViolation
 
-    with pytest.raises(RuleViolation, match="Art. 36"):
+    with pytest.raises(RuleViolation, match=r"Art\. 36"):
         services.petition_forward(petition=again, actor=p.registrar_a, to_unit=tree.housing)
     services.petition_decline(petition=again, actor=p.registrar_a, ground="terminated", reason="已三级终结")
     again.refresh_from_db()
