@@ -154,3 +154,20 @@ def transition_for(action: Action | str) -> Transition:
 def actions_from(state: State | str) -> list[Action]:
     """Every action the table allows from ``state`` (before checking who asks)."""
     return [a for a, t in TRANSITIONS.items() if State(state) in t.sources]
+
+
+def markdown_table() -> str:
+    """The table as Markdown for docs/workflow.md (a test keeps the document in step with the code)."""
+    from xinfang.orgs.models import Role
+
+    lines = ["| action | from states | to state | who | roles | article |", "|---|---|---|---|---|---|"]
+    for t in TRANSITIONS.values():
+        sources = ", ".join(sorted(s.value for s in t.sources)) if t.sources else "(new)"
+        if t.sources == OPEN_STATES:
+            sources = "any open state"
+        target = t.target.value if t.target else "(unchanged)"
+        roles = ", ".join(sorted(Role(r).value for r in t.roles)) or "—"
+        lines.append(
+            f"| `{t.action.value}` {t.action.label} | {sources} | {target} | {t.actor.value} | {roles} | {t.article} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -97,9 +97,7 @@ def test_deadline_api_maximum_days_is_answered(api):
 
 
 def test_deadline_api_schema_documents_the_query_parameters():
-    generator = SchemaGenerator(
-        patterns=[path("calendar/deadline", CalendarDeadlineView.as_view())]
-    )
+    generator = SchemaGenerator(patterns=[path("calendar/deadline", CalendarDeadlineView.as_view())])
     schema = generator.get_schema(request=None, public=True)
     operation = schema["paths"]["/calendar/deadline"]["get"]
     assert {p["name"] for p in operation["parameters"]} == {"start", "days", "kind"}

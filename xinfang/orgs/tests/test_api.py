@@ -150,8 +150,14 @@ def test_cursor_pagination_walks_the_whole_list(api, tree):
     assert seen == [u.name for u in Unit.objects.all()]
 
 
-def test_a_tampered_cursor_is_a_client_error(api, tree):
-    assert api.get(UNITS, {"cursor": "not-a-cursor"}).status_code == 404
+def test_a_tampered_cursor_is_a_400_naming_the_cursor(api, tree):
+    response = api.get(UNITS, {"cursor": "not-a-cursor"})
+    assert response.status_code == 400
+    assert "cursor" in response.json()
+
+
+def test_a_nonsense_page_size_falls_back_to_the_default(api, tree):
+    assert api.get(UNITS, {"page_size": "lots"}).status_code == 200
 
 
 # --- detail and children -------------------------------------------------------------------------------------
