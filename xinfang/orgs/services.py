@@ -8,7 +8,7 @@ checked here, so the admin, the API and the generators all go through the same c
 
 from __future__ import annotations
 
-import uuid
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -206,9 +206,10 @@ def bulk_create_units(units: Iterable[Unit], *, batch_size: int = 1000, validate
         raise ValueError("bulk_create_units() only inserts new units (pk must be None)")
 
     in_batch = {id(u) for u in items}
-    # Saved parents: read their current path and depth once (a move may have changed them since loading).
+    # Saved parents: read their current path and depth once (a move may have changed them since loading),
+    # locked for the same reason as in unit_create.
     saved_parent_ids = {u.parent_id for u in items if u.parent_id is not None}
-    saved_parents = Unit.objects.in_bulk(saved_parent_ids) if saved_parent_ids else {}
+    saved_parents = Unit.objects.select_for_update().in_bulk(saved_parent_ids) if saved_parent_ids else {}
 
     parent_of: dict[int, Unit | None] = {}
     for u in items:
@@ -249,16 +250,16 @@ def bulk_create_units(units: Iterable[Unit], *, batch_size: int = 1000, validate
     if validate:
         _validate_batch(items, parent_of, depth_of)
 
-    token = uuid.uuid4().hex[:16]
-    # Placeholders sort after every digit path ('~' > '9'), are unique (the column is) and share one prefix, so
-    # "the rows this call just inserted" is an indexed range: ['~token-', '~token.') since '.' follows '-'.
-    low, high = f"~{token}-", f"~{token}."
+    # Placeholder paths are digits only, like real ones, so range comparisons behave the same under every
+    # collation; they start with the segment 00000000, which no real path has (ids start at 1). The rows this
+    # call inserted are then `within(prefix)`: one range on the path index.
+    prefix = path_segment(0) + f"{secrets.randbelow(10**12):012d}"
     parent_path = Unit.objects.filter(pk=OuterRef("parent_id")).values("path")[:1]
     counter = 0
     for level_depth in sorted(by_depth):
         rows = by_depth[level_depth]
         for u in rows:
-            u.path = f"{low}{counter}"
+            u.path = f"{prefix}{counter:08d}"
             u.depth = level_depth
             counter += 1
         try:
@@ -267,7 +268,7 @@ def bulk_create_units(units: Iterable[Unit], *, batch_size: int = 1000, validate
             raise InvalidInput(_("Unit code: a unit with this code already exists."), field="code") from exc
         if any(u.pk is None for u in rows):  # pragma: no cover - only on a database without RETURNING
             raise RuntimeError("the database did not return the ids of the inserted units")
-        Unit.objects.filter(path__gte=low, path__lt=high).update(
+        Unit.objects.within(prefix).update(
             path=Concat(
                 Coalesce(Subquery(parent_path), Value("")),
                 LPad(Cast("id", CharField()), SEGMENT, Value("0")),

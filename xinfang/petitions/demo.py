@@ -414,6 +414,25 @@ def _drive(d: _Driver, cast: Cast, tree: DemoTree, p: Petition, goal: str, key: 
     )
 
 
+def _local_targets(county: Unit) -> None:
+    """兴国县-style local practice for first-time items in A1区: 3天见面 and 21天办结 (overlays, never the law)."""
+    from xinfang.deadlines.models import LocalTarget
+    from xinfang.deadlines.rules import ClockKind, DayKind
+
+    for kind, days, label in ((ClockKind.NOTICE, 3, "3天见面"), (ClockKind.HANDLE, 21, "21天办结")):
+        LocalTarget.objects.get_or_create(
+            unit=county,
+            kind=kind,
+            defaults={
+                "days": days,
+                "day_kind": DayKind.CALENDAR,
+                "include_subtree": True,
+                "first_time_only": True,
+                "label": label,
+            },
+        )
+
+
 def _target(tree: DemoTree, county: Unit, key: str) -> Unit:
     try:
         return tree.dept(county, key)
@@ -448,6 +467,7 @@ def build_demo_petitions(tree: DemoTree, *, count: int = 300, seed: int = 2026) 
     county_dept = tree.dept(county, "petition")
     if Petition.objects.filter(registering_unit=county_dept).exists():
         return Counter(Petition.objects.values_list("state", flat=True)), logins
+    _local_targets(county)
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not security
     cast = Cast(
         registrar=User.objects.get(username="registrar"),
