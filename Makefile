@@ -51,7 +51,8 @@ lock: $(PY)
 	$(VENV)/bin/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements/dev.lock pyproject.toml
 
 messages: install
-	cd xinfang && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete && ../$(PY) ../manage.py compilemessages -l zh_Hans
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i "bench/*" -i "docs/*"
+	$(PY) manage.py compilemessages -l zh_Hans -i .venv
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var
