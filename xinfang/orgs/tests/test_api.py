@@ -181,7 +181,10 @@ def test_detail_costs_one_query_for_the_unit_and_one_for_its_ancestors(api, tree
     assert len(unit_queries) == 2
 
 
-@pytest.mark.parametrize("suffix", ["987654321/", "abc/", "987654321/children/"])
+@pytest.mark.parametrize(
+    "suffix",
+    ["987654321/", "abc/", "987654321/children/", "99999999999999999999999/", "99999999999999999999999/children/"],
+)
 def test_unknown_unit_is_404(api, tree, suffix):
     assert api.get(f"{UNITS}{suffix}").status_code == 404
 

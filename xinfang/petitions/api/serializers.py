@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from xinfang.core import timeutil
 from xinfang.deadlines.calendar import Step, explain
+from xinfang.orgs.api.serializers import UnitBriefSerializer
 from xinfang.orgs.models import Unit, User
 from xinfang.petitions import identity
 from xinfang.petitions.models import (
@@ -421,15 +422,9 @@ class PetitionerOutSerializer(serializers.ModelSerializer[Petitioner]):
         return data
 
 
-class UnitRefSerializer(serializers.ModelSerializer[Unit]):
-    class Meta:
-        model = Unit
-        fields = ["id", "name", "code"]
-
-
 class PetitionListSerializer(serializers.ModelSerializer[Petition]):
     state_label = serializers.CharField(source="get_state_display")
-    current_unit = UnitRefSerializer()
+    current_unit = UnitBriefSerializer()
     channel_label = serializers.CharField(source="get_channel_display")
 
     class Meta:
@@ -455,9 +450,9 @@ class PetitionDetailSerializer(serializers.ModelSerializer[Petition]):
     state_label = serializers.CharField(source="get_state_display")
     channel_label = serializers.CharField(source="get_channel_display")
     nature_label = serializers.CharField(source="get_nature_display")
-    registering_unit = UnitRefSerializer()
-    current_unit = UnitRefSerializer()
-    handling_unit = UnitRefSerializer(allow_null=True)
+    registering_unit = UnitBriefSerializer()
+    current_unit = UnitBriefSerializer()
+    handling_unit = UnitBriefSerializer(allow_null=True)
     category = serializers.CharField(source="category.full_name", default=None)
     previous = serializers.CharField(source="previous.number", default=None)
     petitioners = serializers.SerializerMethodField()
@@ -511,6 +506,7 @@ class PetitionDetailSerializer(serializers.ModelSerializer[Petition]):
             "clocks",
             "events",
             "documents",
+            "attachments",
             "allowed_actions",
         ]
 
