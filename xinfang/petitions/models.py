@@ -212,6 +212,7 @@ class Petition(models.Model):
         indexes = [
             # A unit's inbox: its petitions by state, newest first (keyset pagination on id).
             models.Index(fields=["current_unit", "state", "-id"], name="petition_inbox_idx"),
+            models.Index(fields=["current_unit", "-id"], name="petition_holder_idx"),
             models.Index(fields=["registering_unit", "-id"], name="petition_registered_idx"),
             models.Index(fields=["state", "-id"], name="petition_state_idx"),
             models.Index(fields=["previous"], name="petition_previous_idx"),
