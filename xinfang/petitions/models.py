@@ -107,7 +107,7 @@ class Category(models.Model):
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children", verbose_name=_("parent")
     )
     level = models.PositiveSmallIntegerField(_("level"), validators=[MinValueValidator(1), MaxValueValidator(3)])
-    full_name = models.CharField(_("full name"), max_length=160, unique=True)
+    full_name = models.CharField(_("category path"), max_length=160, unique=True)
 
     class Meta:
         verbose_name = _("category")
@@ -263,7 +263,7 @@ class Petitioner(models.Model):
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="petitioners")
     is_representative = models.BooleanField(_("representative"), default=False)  # 代表 (Art. 20: at most 5)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name of the petitioner"), max_length=100)  # 姓名（名称）
     id_number = models.CharField(_("ID card number"), max_length=18, blank=True, validators=[validate_id_number])
     phone = models.CharField(_("phone"), max_length=24, blank=True, validators=[phone_validator])
     address = models.CharField(_("address"), max_length=200, blank=True)

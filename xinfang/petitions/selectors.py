@@ -128,6 +128,7 @@ def petitioner_rights(petition: Petition, today: dt.date | None = None) -> list[
     from django.utils.translation import gettext as _
 
     from xinfang.core import timeutil
+    from xinfang.core.articles import article_text
     from xinfang.deadlines.rules import ClockKind
     from xinfang.petitions.workflow import OPEN_STATES, State
 
@@ -152,7 +153,7 @@ def petitioner_rights(petition: Petition, today: dt.date | None = None) -> list[
                 "due": clock.due.isoformat(),
                 "days": clock.days,
                 "start": clock.start.isoformat(),
-                "article": article,
+                "article": article_text(article),
             }
         rights.append(entry)
 

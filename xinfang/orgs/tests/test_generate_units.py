@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from xinfang.orgs.management.commands.generate_units import NATIONAL_CODE, expected_unit_count
 from xinfang.orgs.models import SEGMENT, Level, Unit, UnitType, path_segment
@@ -24,7 +25,8 @@ SMALL = {
 
 def _run(**options):
     out = StringIO()
-    call_command("generate_units", stdout=out, **options)
+    with translation.override("en"):  # assertions read the English source strings
+        call_command("generate_units", stdout=out, **options)
     return out.getvalue()
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from xinfang.core import timeutil
+from xinfang.core.articles import article_text
 from xinfang.core.errors import IllegalTransition, NotPermitted, RuleViolation
 from xinfang.deadlines import services as deadline_services
 from xinfang.deadlines.rules import STATUTORY_RULES, ClockKind, DayKind
@@ -213,7 +214,7 @@ def require_window_open(petition: Petition, kind: ClockKind, what: str, article:
                 "due": clock.due.isoformat(),
                 "days": clock.days,
                 "start": clock.start.isoformat(),
-                "article": article,
+                "article": article_text(article),
             },
             code="window_closed",
             article=article,

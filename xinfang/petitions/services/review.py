@@ -329,7 +329,7 @@ def petition_close(*, petition: Petition, actor: User | None) -> Petition:
     today = timeutil.today()
     if clock is not None and today <= clock.due:
         raise RuleViolation(
-            _("The petitioner may still ask for a review until %(due)s; close it after that date.")
+            _("The petitioner may still ask for a review or re-examination until %(due)s; close it after that date.")
             % {"due": clock.due.isoformat()},
             code="window_open",
         )
