@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "xinfang.orgs",
     "xinfang.deadlines",
     "xinfang.petitions",
+    "xinfang.documents",
+    "xinfang.portal",
+    "xinfang.workbench",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +139,9 @@ LOCALE_PATHS = [BASE_DIR / "xinfang" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+
+LOGIN_URL = "workbench:login"
+LOGIN_REDIRECT_URL = "workbench:inbox"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"

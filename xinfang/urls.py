@@ -4,8 +4,6 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from xinfang.core.views import home
-
 api_v1 = [
     path("", include("xinfang.deadlines.api.urls")),
     path("", include("xinfang.orgs.api.urls")),
@@ -13,7 +11,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", home, name="home"),
+    path("", include("xinfang.portal.urls")),
+    path("workbench/", include("xinfang.workbench.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

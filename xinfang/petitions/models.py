@@ -152,6 +152,14 @@ class Petition(models.Model):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A citizen account that submitted online and may list its own petitions (optional; 查询码 always works).
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submitted_petitions",
+    )
     received_on = models.DateField(_("received on"))
     registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)

@@ -182,10 +182,12 @@ def _save_petitioners(petition: Petition, people: list[PetitionerData]) -> None:
 
 
 @transaction.atomic
-def petition_register(*, actor: User | None, unit: Unit, data: IntakeData) -> tuple[Petition, str]:
+def petition_register(
+    *, actor: User | None, unit: Unit, data: IntakeData, citizen: User | None = None
+) -> tuple[Petition, str]:
     """登记 — register a petition at ``unit`` and start its first clock. Returns the petition and its 查询码.
 
-    Online submissions (actor None) go to a petition department; staff registrars register letters, visits,
+    Online submissions (actor None, optionally from a signed-in ``citizen`` account) go to a petition department; staff registrars register letters, visits,
     calls and the rest at their own unit. A 信访部门 owes routing within 15 days (Art. 22); any other unit
     receiving a petition directly owes a written notice within 15 days (Art. 23 ¶2).
     """
@@ -210,6 +212,7 @@ def petition_register(*, actor: User | None, unit: Unit, data: IntakeData) -> tu
         registering_unit=unit,
         current_unit=unit,
         registered_by=actor,
+        submitted_by=citizen if actor is None and citizen is not None and citizen.unit_id is None else None,
         received_on=received,
         title=data.title.strip(),
         request=data.request.strip(),
