@@ -19,6 +19,7 @@ from xinfang.core.errors import IllegalTransition
 from xinfang.petitions import services
 from xinfang.petitions.api import views
 from xinfang.petitions.models import (
+    Attachment,
     Clock,
     CoHandler,
     Document,
@@ -130,6 +131,7 @@ def snapshot() -> dict[str, Any]:
         "access": list(PetitionAccess.objects.order_by("pk").values()),
         "co_handlers": list(CoHandler.objects.order_by("pk").values()),
         "ratings": list(Rating.objects.order_by("pk").values()),
+        "attachments": list(Attachment.objects.order_by("pk").values()),
     }
 
 
@@ -145,14 +147,6 @@ def test_illegal_transition_is_refused_and_writes_nothing(world: World, action: 
     assert refused.value.article == TRANSITIONS[action].article
     assert refused.value.status_code == 409
     assert snapshot() == before
-
-
-def test_the_matrix_covers_every_pair_outside_the_table() -> None:
-    # 30 actions × 14 states, minus REGISTER (no source) and the legal pairs of the table.
-    legal = sum(len(t.sources) for t in TRANSITIONS.values())
-    stateful = len(TRANSITIONS) - 1
-    assert len(ILLEGAL_PAIRS) == stateful * len(State) - legal
-    assert len(ILLEGAL_PAIRS) > 300
 
 
 # Actions served outside ``views.ACTIONS`` (their own endpoint or the petitioner's track endpoints).

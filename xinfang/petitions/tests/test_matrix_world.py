@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
 
@@ -109,7 +111,10 @@ def build_world() -> World:
             units=[tree.housing, tree.environment],
             reason="住建与生态环境均认为不属本单位职责",
         )
-        to_handling(p, _accusation(w, State.HANDLING))
+        petition = to_handling(p, _accusation(w, State.HANDLING))
+        services.petition_add_attachments(
+            petition=petition, actor=p.registrar_a, files=[SimpleUploadedFile("现场照片.jpg", b"\xff\xd8\xff photo")]
+        )
         petition = to_handling(p, _accusation(w, State.EXTENSION_REQUESTED))
         services.petition_request_extension(petition=petition, actor=p.handler_b, days=20, reason="需委托检测")
         petition = to_handling(p, _accusation(w, State.DECISION_PENDING))
@@ -150,8 +155,16 @@ def build_world() -> World:
 
 
 def world_fixture(django_db_blocker: Any) -> Iterator[World]:
-    """Body of a module-scoped ``world`` fixture: build, yield, then roll everything back."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
+    """Body of a module-scoped ``world`` fixture: build, yield, then roll everything back.
+
+    Uploaded files go to a temporary MEDIA_ROOT that is removed afterwards.
+    """
+    with (
+        tempfile.TemporaryDirectory(prefix="xinfang-media-") as media,
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS, MEDIA_ROOT=media),
+        transaction.atomic(),
+    ):
         yield build_world()
         transaction.set_rollback(True)
 
