@@ -399,15 +399,19 @@ class ClockQuerySet(models.QuerySet["Clock"]):
     def obligations(self) -> ClockQuerySet:
         return self.filter(is_obligation=True)
 
+    def counting(self) -> ClockQuerySet:
+        """Running and not paused: a clock paused for a hearing (Art. 36 ¶2) is neither due soon nor overdue."""
+        return self.running().filter(paused_since__isnull=True)
+
     def overdue(self, today: Any) -> ClockQuerySet:
         """超期: an open obligation whose due date has passed (uses the partial index on due)."""
-        return self.running().obligations().filter(due__lt=today)
+        return self.counting().obligations().filter(due__lt=today)
 
     def due_soon(self, today: Any, days: int) -> ClockQuerySet:
         """临期: an open obligation due within ``days`` days from today (inclusive)."""
         import datetime as dt
 
-        return self.running().obligations().filter(due__gte=today, due__lte=today + dt.timedelta(days=days))
+        return self.counting().obligations().filter(due__gte=today, due__lte=today + dt.timedelta(days=days))
 
 
 class Clock(models.Model):
@@ -462,7 +466,7 @@ class Clock(models.Model):
         return f"{self.petition_id} {self.kind} → {self.due}"
 
     def is_overdue(self, today: Any) -> bool:
-        return self.is_obligation and self.stopped_on is None and self.due < today
+        return self.is_obligation and self.stopped_on is None and self.paused_since is None and self.due < today
 
 
 class NumberSequence(models.Model):

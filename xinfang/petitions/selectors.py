@@ -82,7 +82,7 @@ def clocks_in_scope(user: User) -> QuerySet[Clock]:
     """Open clocks owed by the user's unit, or by any unit in scope for overseeing users."""
     if user.unit_id is None or user.unit is None:
         return Clock.objects.none()
-    qs = Clock.objects.running().obligations()
+    qs = Clock.objects.counting().obligations()
     if user.oversees_below:
         qs = qs.filter(_path_range("owing_path", user.unit.scope_path))
     else:

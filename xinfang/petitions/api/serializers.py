@@ -296,11 +296,13 @@ class ClockSerializer(serializers.ModelSerializer[Clock]):
         return today
 
     def get_status(self, obj: Clock) -> str:
-        """running / due_soon (临期) / overdue (超期) / stopped / closed (a window that has passed)."""
+        """running / due_soon (临期) / overdue (超期) / paused / stopped / closed (a window that has passed)."""
         from django.conf import settings
 
         if obj.stopped_on is not None:
             return "stopped"
+        if obj.paused_since is not None:
+            return "paused"  # hearing time is not counted (Art. 36 ¶2)
         today = self._today()
         if obj.due < today:
             return "overdue" if obj.is_obligation else "closed"

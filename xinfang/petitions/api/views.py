@@ -18,7 +18,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 from rest_framework.views import APIView
 
 from xinfang.core import timeutil
@@ -31,8 +31,15 @@ from xinfang.petitions.models import Category, Clock, Petition
 from xinfang.petitions.workflow import Action
 
 
-class PublicSubmitThrottle(AnonRateThrottle):
+class PublicSubmitThrottle(SimpleRateThrottle):
+    """Per-IP limit on submissions by anyone who is not unit staff (anonymous or a citizen account)."""
+
     scope = "public_submit"
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        if getattr(request.user, "is_unit_staff", False):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class PublicTrackThrottle(AnonRateThrottle):
@@ -220,7 +227,7 @@ class PetitionViewSet(viewsets.GenericViewSet[Petition]):
         return [permissions.IsAuthenticated()]
 
     def get_throttles(self) -> list[Any]:
-        if self.action == "create" and not self.request.user.is_authenticated:
+        if self.action == "create":
             return [PublicSubmitThrottle()]
         return []
 
@@ -270,7 +277,10 @@ class PetitionViewSet(viewsets.GenericViewSet[Petition]):
         """Online submission (no account: 网上信访) or registration by a registrar (any channel)."""
         ser = s.SubmissionSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        user = optional_user(request)
+        account = optional_user(request)
+        # A signed-in citizen (no unit) submits like the public, with the petition linked to the account.
+        user = account if account is not None and account.is_unit_staff else None
+        citizen = account if account is not None and account.unit_id is None else None
         unit = ser.validated_data["unit"]
         if user is not None:
             unit = unit or user.unit
@@ -283,6 +293,7 @@ class PetitionViewSet(viewsets.GenericViewSet[Petition]):
             raise InvalidInput(_("Your account belongs to no unit."), field="unit")
         petition, code = services.petition_register(
             actor=user,
+            citizen=citizen,
             unit=unit,
             data=ser.to_intake(_resolve_previous(user, ser.validated_data["previous"]) if user else None),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from xinfang.core import timeutil
@@ -24,9 +25,29 @@ def acceptance_bar(petition: Petition) -> tuple[DeclineGround, str] | None:
     - Art. 19 ¶3: the earlier item is accepted and still within its time limit at a unit below the one now
       holding this petition — the higher unit does not accept it.
     """
-    earlier = petition.previous
-    if earlier is None:
-        return None
+    for earlier in _earlier_items(petition):
+        bar = _bar_from(petition, earlier)
+        if bar is not None:
+            return bar
+    return None
+
+
+MAX_CHAIN = 20  # repeat links followed back; a longer chain is data damage, not a petition history
+
+
+def _earlier_items(petition: Petition) -> list[Petition]:
+    """The linked earlier items, nearest first: a repeat of a declined repeat still reaches the original."""
+    chain: list[Petition] = []
+    seen = {petition.pk}
+    current = petition.previous
+    while current is not None and current.pk not in seen and len(chain) < MAX_CHAIN:
+        chain.append(current)
+        seen.add(current.pk)
+        current = current.previous
+    return chain
+
+
+def _bar_from(petition: Petition, earlier: Petition) -> tuple[DeclineGround, str] | None:
     if earlier.state == State.TERMINATED:
         return (
             DeclineGround.TERMINATED,
@@ -39,9 +60,12 @@ def acceptance_bar(petition: Petition) -> tuple[DeclineGround, str] | None:
     if earlier.state in _BEING_HANDLED:
         holder = earlier.current_unit
         higher = petition.current_unit
-        within_limit = Clock.objects.filter(
-            petition=earlier, kind__in=_HANDLING_CLOCKS, stopped_on__isnull=True, due__gte=timeutil.today()
-        ).exists()
+        # A clock paused for a hearing is still within its limit (Art. 36 ¶2).
+        within_limit = (
+            Clock.objects.filter(petition=earlier, kind__in=_HANDLING_CLOCKS, stopped_on__isnull=True)
+            .filter(Q(due__gte=timeutil.today()) | Q(paused_since__isnull=False))
+            .exists()
+        )
         if within_limit and holder.pk != higher.pk and holder.path.startswith(higher.scope_path):
             return (
                 DeclineGround.ALREADY_HANDLED,

@@ -187,9 +187,10 @@ def petition_register(
 ) -> tuple[Petition, str]:
     """登记 — register a petition at ``unit`` and start its first clock. Returns the petition and its 查询码.
 
-    Online submissions (actor None, optionally from a signed-in ``citizen`` account) go to a petition department; staff registrars register letters, visits,
-    calls and the rest at their own unit. A 信访部门 owes routing within 15 days (Art. 22); any other unit
-    receiving a petition directly owes a written notice within 15 days (Art. 23 ¶2).
+    Online submissions (actor None, optionally from a signed-in ``citizen`` account) go to a petition
+    department; staff registrars register letters, visits, calls and the rest at their own unit. A 信访部门
+    owes routing within 15 days (Art. 22); any other unit receiving a petition directly owes a written notice
+    within 15 days (Art. 23 ¶2).
     """
     if actor is None:
         if data.channel != Channel.ONLINE:
@@ -237,6 +238,8 @@ def petition_register(
     except ValidationError as exc:
         field_name, messages = next(iter(exc.message_dict.items()))
         raise InvalidInput(" ".join(messages), field=field_name) from exc
+    holder = _receiving_holder(petition, unit)
+    petition.current_unit = holder
     petition.save()
     _save_petitioners(petition, data.petitioners)
     for f in data.attachments:
@@ -260,12 +263,41 @@ def petition_register(
     return petition, code
 
 
+def _receiving_holder(petition: Petition, unit: Unit) -> Unit:
+    """Who holds a new petition: the receiving unit, unless it is the accused side of an accusation.
+
+    Art. 30 ¶3: an accusation handed in at the accused unit must not stay with it. It is registered there (the
+    duty to register holds, Art. 43) and passed at once to the nearest petition department above that is not on
+    the accused side, which routes it.
+    """
+    from xinfang.petitions.services.common import is_accused_side
+
+    if not is_accused_side(unit, None, petition):
+        return unit
+    candidates = Unit.objects.filter(
+        parent_id__in=unit.ancestor_ids, unit_type=UnitType.PETITION_DEPT, is_active=True
+    ).order_by("-depth")
+    for candidate in candidates:
+        if candidate.pk != unit.pk and not is_accused_side(candidate, None, petition):
+            return candidate
+    raise RuleViolation(
+        _(
+            "This accusation concerns the receiving unit; hand it to a petition department or a discipline "
+            "inspection organ above it (Art. 30)."
+        ),
+        code="accused_side",
+        article="Art. 30 ¶3",
+    )
+
+
 def _register_event_data(petition: Petition) -> dict[str, Any]:
     data: dict[str, Any] = {
         "unit": petition.registering_unit.name,
         "channel": petition.channel,
         "received_on": petition.received_on.isoformat(),
     }
+    if petition.current_unit_id != petition.registering_unit_id:
+        data["to_unit"] = petition.current_unit.name  # Art. 30 ¶3: passed on from the accused unit
     if petition.previous_id is not None:
         data["previous"] = petition.previous.number if petition.previous else None
     return data

@@ -367,12 +367,7 @@ def petition_report_urgent(*, petition: Petition, actor: User, summary: str) -> 
     require(petition, Action.REPORT_URGENT, actor)
     if not summary.strip():
         raise InvalidInput(_("Summarise what is major or urgent."), field="summary")
-    holder = petition.current_unit
-    ancestor_ids = holder.ancestor_ids
-    # The same-level government (area root) and every petition department above: one query.
-    recipients = list(
-        Unit.objects.filter(pk__in=ancestor_ids).exclude(unit_type=UnitType.PETITION_DEPT).order_by("-depth")[:1]
-    ) + list(Unit.objects.filter(parent_id__in=ancestor_ids, unit_type=UnitType.PETITION_DEPT).exclude(pk=holder.pk))
+    recipients = urgent_report_recipients(petition)
     for unit in recipients:
         grant(petition, unit, AccessReason.REPORTED)
     from_state = petition.state
@@ -389,3 +384,22 @@ def petition_report_urgent(*, petition: Petition, actor: User, summary: str) -> 
         data={"reported_to": [u.name for u in recipients]},
     )
     return petition
+
+
+def urgent_report_recipients(petition: Petition) -> list[Unit]:
+    """Art. 25: the same-level government, and every petition department above up to the national bureau.
+
+    Two queries over the holder's ancestors. Units on the accused side of an accusation are skipped (Art. 30 ¶3):
+    if the same-level government is accused, the report goes to the government one level up instead.
+    """
+    holder = petition.current_unit
+    ancestor_ids = holder.ancestor_ids
+    governments = Unit.objects.filter(pk__in=ancestor_ids).exclude(unit_type=UnitType.PETITION_DEPT).order_by("-depth")
+    government = next((u for u in governments if not is_accused_side(u, None, petition)), None)
+    departments = (
+        Unit.objects.filter(parent_id__in=ancestor_ids, unit_type=UnitType.PETITION_DEPT)
+        .exclude(pk=holder.pk)
+        .order_by("-depth")
+    )
+    recipients = [government] if government is not None else []
+    return recipients + [u for u in departments if not is_accused_side(u, None, petition)]

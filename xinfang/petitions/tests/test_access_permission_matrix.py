@@ -209,12 +209,7 @@ ENDPOINTS: dict[str, Endpoint] = {
 }
 # fmt: on
 
-KNOWN_BUGS = {
-    ("create", "citizen"): (
-        "BUG: a signed-in citizen (account without a unit) cannot submit online: the view treats every "
-        "authenticated user as staff and answers 400 'Your account belongs to no unit'"
-    ),
-}
+KNOWN_BUGS: dict[tuple[str, str], str] = {}  # (endpoint, persona) → reason, while a bug is open
 
 
 def _cases() -> list[Any]:

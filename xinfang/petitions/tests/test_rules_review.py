@@ -211,13 +211,6 @@ def test_hearing_time_is_not_counted_in_the_recheck_period_art_36_2(personas):
     assert petition.state == State.TERMINATED and not petition.hearing_open
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a RECHECK clock paused by an open hearing keeps its old due date, so selectors.overdue_clocks "
-        "lists it as overdue and petition_urge accepts an urge, although hearing time is not counted (Art. 36 ¶2)"
-    ),
-)
 def test_recheck_clock_is_not_overdue_while_a_hearing_runs_art_36_2(personas):
     p = personas
     petition = in_recheck(p, dt.date(2026, 3, 2))  # due 1 April without a hearing

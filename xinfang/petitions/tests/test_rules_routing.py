@@ -335,13 +335,6 @@ def test_terminated_matter_is_not_accepted_again_by_any_unit_art_36_3(personas, 
     assert at_government.state == State.DECLINED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: bars.acceptance_bar looks only at petition.previous; a repeat linked to an earlier repeat that "
-        "was declined as terminated is not barred, so Art. 36 ¶3 is bypassed by linking the latest item"
-    ),
-)
 def test_terminated_matter_stays_barred_when_linked_through_a_declined_repeat_art_36_3(personas, tree):
     p = personas
     earlier = _terminated(p)
@@ -579,13 +572,6 @@ def test_urgent_report_grants_access_to_the_same_level_government_and_upper_peti
     assert not event.is_public  # an internal report, not on the petitioner's timeline
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: petition_report_urgent reports to the same-level government even when that government is the "
-        "accused unit of an accusation: it gets a PetitionAccess row and is named in reported_to (Art. 30 ¶3)"
-    ),
-)
 def test_urgent_report_on_an_accusation_is_not_sent_to_the_accused_government_art_25_art_30_3(personas, tree):
     p = personas
     accusation, _ = register(p.registrar_a, nature="accusation", accused_unit=tree.county, title="反映区政府违规")
@@ -596,13 +582,6 @@ def test_urgent_report_on_an_accusation_is_not_sent_to_the_accused_government_ar
     assert not PetitionAccess.objects.filter(petition=accusation, unit=tree.county).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: an accusation registered at the accused unit itself stays held by that unit, which may neither "
-        "see nor route it (common.require refuses the accused side); nobody else can act, so it is stuck"
-    ),
-)
 def test_accusation_handed_in_at_the_accused_unit_is_not_left_with_it_art_30_3(personas, tree):
     p = personas
     try:
