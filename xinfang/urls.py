@@ -8,6 +8,7 @@ api_v1 = [
     path("", include("xinfang.deadlines.api.urls")),
     path("", include("xinfang.orgs.api.urls")),
     path("", include("xinfang.petitions.api.urls")),
+    path("", include("xinfang.documents.urls")),
 ]
 
 urlpatterns = [

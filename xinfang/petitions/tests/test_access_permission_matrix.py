@@ -25,7 +25,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from xinfang.orgs.models import User
-from xinfang.petitions.models import Attachment
+from xinfang.petitions.models import Attachment, Document, DocumentKind
 from xinfang.petitions.tests.test_matrix_world import NOW, PASSWORD, World, world_fixture
 from xinfang.petitions.workflow import State
 
@@ -180,6 +180,9 @@ ENDPOINTS: dict[str, Endpoint] = {
                            (401, 404,  201,  201,  201,  403,  404,  404,  404,  404), multipart=True),
     "attachment-download": Endpoint("get", "/api/v1/petitions/{key}/attachments/{attachment_id}/", State.HANDLING,
                                     None, VISIBLE_ON_B),
+    # The issued 信访处理意见书 as .docx: whoever sees the petition (names masked for those who need not see them).
+    "document-docx": Endpoint("get", "/api/v1/petitions/{key}/documents/{document_id}/docx", State.REPLIED, None,
+                           (401, 404,  200,  200,  200,  200,  404,  404,  404,  404)),
     # The petitioner's side: 编号 + 查询码, whoever is signed in.
     "track": Endpoint("get", "/api/v1/track/{number}", State.HANDLING, None, PUBLIC),
     "track-wrong-code": Endpoint("get", "/api/v1/track/{number}", State.HANDLING, None, PUBLIC_NOT_FOUND),
@@ -235,6 +238,10 @@ def _url(world: World, name: str, endpoint: Endpoint) -> str:
             attachment = Attachment.objects.filter(petition=petition).first()
             assert attachment is not None
             url = url.replace("{attachment_id}", str(attachment.pk))
+        if "{document_id}" in url:
+            document = Document.objects.filter(petition=petition, kind=DocumentKind.OPINION).first()
+            assert document is not None
+            url = url.replace("{document_id}", str(document.pk))
     return url.replace("{id}", str(world.tree.county.pk))
 
 
