@@ -1,4 +1,21 @@
-from django.urls import URLPattern, URLResolver
+"""The staff workbench, included at /workbench/ with the namespace ``workbench``."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from xinfang.workbench.views import auth, inbox, petition, register, units
 
 app_name = "workbench"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", inbox.inbox, name="inbox"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("register/", register.register, name="register"),
+    path("register/hint/", register.register_hint, name="register_hint"),
+    path("register/petitioner-row/", register.petitioner_row, name="petitioner_row"),
+    path("register/previous/", register.register_previous, name="register_previous"),
+    path("units/", units.unit_search, name="unit_search"),
+    path("p/<str:key>/", petition.petition_detail, name="petition"),
+    path("p/<str:key>/act/<str:action>/", petition.act, name="act"),
+    path("p/<str:key>/attachments/<int:attachment_id>/", petition.attachment, name="attachment"),
+    path("p/<str:key>/documents/<int:document_id>/", petition.document, name="document"),
+]

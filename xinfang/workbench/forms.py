@@ -1,0 +1,318 @@
+"""Forms of the workbench: login, inbox filters, and registration (登记) of letters, visits and calls.
+
+The forms parse input and check types and the counter checklist (五必问); the statutory rules of intake
+(Arts. 19–20: a name or anonymity, at most 5 representatives, attachment limits …) stay in
+``services.petition_register``, whose refusals are shown at the matching field.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.http import Http404
+from django.urls import reverse
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrPromise
+
+from xinfang.core import timeutil
+from xinfang.core.errors import DomainError
+from xinfang.orgs.models import Unit, User
+from xinfang.petitions import selectors
+from xinfang.petitions.models import FIVE_QUESTION_CHANNELS, Attachment, Category, Channel, Nature, Petition, Petitioner
+from xinfang.petitions.services import IntakeData, PetitionerData
+from xinfang.petitions.services.intake import FIVE_QUESTIONS
+from xinfang.workbench.actionforms import MultipleFileField
+from xinfang.workbench.selectors import Filters
+
+
+def _label(model: type[Model], name: str) -> Any:
+    """The model field's verbose name as a label (already in the catalogue), capitalised like ModelForm does."""
+    return capfirst(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------- login
+
+
+class StaffAuthenticationForm(AuthenticationForm):
+    """Django's login form, refusing accounts that belong to no unit (citizen accounts)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "not_staff": _(
+            "This workbench is for the staff of petition departments and responsible units. "
+            "To follow your own petition, use the public portal with your petition number and query code."
+        ),
+    }
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if getattr(user, "unit_id", None) is None:
+            raise ValidationError(self.error_messages["not_staff"], code="not_staff")
+
+
+# ---------------------------------------------------------------- inbox filters
+
+
+class InboxFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Petition number, words of the title or request, or the petitioner's name (where you may see it)."),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    channel = forms.ChoiceField(
+        label=_label(Petition, "channel"),
+        required=False,
+        choices=[("", _("All")), *Channel.choices],
+    )
+    nature = forms.ChoiceField(
+        label=_label(Petition, "nature"),
+        required=False,
+        choices=[("", _("All")), *Nature.choices],
+    )
+    urgent = forms.BooleanField(label=_label(Petition, "is_urgent"), required=False)
+    repeat = forms.BooleanField(label=_label(Petition, "is_repeat"), required=False)
+
+    def filters(self) -> Filters:
+        """The valid filters; an invalid one (an unknown channel in a hand-made link) is ignored, not fatal."""
+        self.is_valid()
+        d = self.cleaned_data
+        return Filters(
+            q=d.get("q", ""),
+            channel=d.get("channel", ""),
+            nature=d.get("nature", ""),
+            urgent=bool(d.get("urgent")),
+            repeat=bool(d.get("repeat")),
+        )
+
+
+# ---------------------------------------------------------------- registration
+
+STAFF_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.ONLINE]
+QUESTION_LABELS: dict[str, StrPromise] = {
+    "facts": _("Facts"),
+    "request_and_reasons": _("Request and reasons"),
+    "difficulties": _("Practical difficulties"),
+    "history": _("Petition history"),
+    "prior_handling": _("Earlier handling"),
+}
+
+
+def _category_choices() -> list[tuple[Any, Any]]:
+    """Level-3 categories grouped under their level-1 name (one query)."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for pk, full_name in Category.objects.filter(level=3).order_by("full_name").values_list("pk", "full_name"):
+        head, _sep, rest = full_name.partition(" / ")
+        groups.setdefault(head, []).append((pk, rest or head))
+    return [("", _("(none)")), *groups.items()]
+
+
+class RegistrationForm(forms.ModelForm[Petition]):
+    """What the petition says and how it came in. Labels are the model's (already translated)."""
+
+    channel = forms.ChoiceField(label=_label(Petition, "channel"), choices=[("", "—"), *STAFF_CHANNELS])
+    category = forms.TypedChoiceField(label=_label(Petition, "category"), required=False, coerce=int, empty_value=None)
+    previous = forms.CharField(
+        label=_label(Petition, "previous"),
+        required=False,
+        max_length=40,
+        help_text=_("For a repeat petition: the number of the earlier petition on the same matter."),
+    )
+    accused_unit = forms.ModelChoiceField(
+        queryset=Unit.objects.all(), required=False, label=_label(Petition, "accused_unit"), widget=forms.HiddenInput
+    )
+    attachments = MultipleFileField(label=capfirst(Attachment._meta.verbose_name_plural), required=False)
+
+    class Meta:
+        model = Petition
+        fields = [
+            "channel",
+            "received_on",
+            "title",
+            "request",
+            "facts_and_reasons",
+            "nature",
+            "category",
+            "petitioner_kind",
+            "is_anonymous",
+            "head_count",
+            "problem_division_code",
+            "problem_address",
+            "accused_name",
+            "is_urgent",
+            "is_law_related",
+            "is_collective",
+            "is_joint",
+        ]
+        widgets = {
+            "received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "request": forms.Textarea(attrs={"rows": 4}),
+            "facts_and_reasons": forms.Textarea(attrs={"rows": 6}),
+            "problem_division_code": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        }
+        help_texts = {
+            "problem_division_code": _("6 digits (county) or 9 digits (township), GB/T 2260."),
+            "head_count": _("How many people came or signed."),
+        }
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("received_on", timeutil.today())
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["category"].choices = _category_choices()  # type: ignore[attr-defined]
+
+    def clean_category(self) -> Category | None:
+        pk = self.cleaned_data.get("category")
+        if pk is None:
+            return None
+        found = Category.objects.filter(pk=pk).first()
+        if found is None:
+            raise ValidationError(_("Choose a category from the list."))
+        return found
+
+    def clean_previous(self) -> Petition | None:
+        number = (self.cleaned_data.get("previous") or "").strip().upper()
+        if not number:
+            return None
+        try:
+            return selectors.petition_get_visible(self.user, number)
+        except Http404:
+            raise ValidationError(
+                _("No earlier petition with number %(n)s that you can see.") % {"n": number}
+            ) from None
+
+
+class FiveQuestionsForm(forms.Form):
+    """五必问: for visits, calls and video, staff confirm each question was asked and record the answer."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "q")
+        super().__init__(*args, **kwargs)
+        for key in FIVE_QUESTIONS:
+            self.fields[f"asked_{key}"] = forms.BooleanField(
+                label=format_lazy(_("Asked: {}"), QUESTION_LABELS[key]), required=False
+            )
+            self.fields[key] = forms.CharField(
+                label=QUESTION_LABELS[key], required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+            )
+
+    def rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"asked_{key}"], self[key]) for key in FIVE_QUESTIONS]
+
+    def require_checklist(self) -> bool:
+        """Every question must be ticked for a visit, call or video petition. True when complete."""
+        complete = True
+        for key in FIVE_QUESTIONS:
+            if not self.cleaned_data.get(f"asked_{key}"):
+                self.add_error(f"asked_{key}", _("Ask this question and tick the box (five questions)."))
+                complete = False
+        return complete
+
+    def answers(self) -> dict[str, str]:
+        return {key: self.cleaned_data.get(key, "") for key in FIVE_QUESTIONS if self.cleaned_data.get(key)}
+
+
+class PetitionerForm(forms.ModelForm[Petitioner]):
+    class Meta:
+        model = Petitioner
+        fields = ["name", "id_number", "phone", "address", "is_representative"]
+        widgets = {
+            "id_number": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # On leaving 身份证号 or phone, ask whether this petitioner already has an open petition (htmx).
+        hint = {
+            "hx-get": reverse("workbench:register_hint"),
+            "hx-trigger": "blur changed",
+            "hx-target": f"#hint-{self.prefix}",
+            "hx-include": "closest fieldset",
+        }
+        for name in ("id_number", "phone"):
+            self.fields[name].widget.attrs.update(hint)
+
+    def as_data(self) -> PetitionerData:
+        d = self.cleaned_data
+        return PetitionerData(
+            name=d.get("name", ""),
+            id_number=d.get("id_number", ""),
+            phone=d.get("phone", ""),
+            address=d.get("address", ""),
+            is_representative=bool(d.get("is_representative")),
+        )
+
+
+PetitionerFormSet = forms.formset_factory(PetitionerForm, extra=1, max_num=200, validate_max=True)
+PETITIONER_PREFIX = "p"
+
+
+def filled_petitioners(formset: Any) -> list[tuple[int, PetitionerData]]:
+    """(form index, data) of every row that was filled in."""
+    return [(i, f.as_data()) for i, f in enumerate(formset.forms) if f.has_changed() and f.cleaned_data]
+
+
+def to_intake(form: RegistrationForm, five: FiveQuestionsForm, people: list[PetitionerData]) -> IntakeData:
+    d = form.cleaned_data
+    channel = d["channel"]
+    return IntakeData(
+        channel=channel,
+        title=d["title"],
+        request=d["request"],
+        facts_and_reasons=d.get("facts_and_reasons", ""),
+        nature=d["nature"],
+        category=d.get("category"),
+        received_on=d.get("received_on"),
+        petitioner_kind=d["petitioner_kind"],
+        is_anonymous=bool(d.get("is_anonymous")),
+        head_count=d.get("head_count") or 1,
+        petitioners=people,
+        problem_division_code=d.get("problem_division_code", ""),
+        problem_address=d.get("problem_address", ""),
+        accused_name=d.get("accused_name", ""),
+        accused_unit=d.get("accused_unit"),
+        is_urgent=bool(d.get("is_urgent")),
+        is_law_related=bool(d.get("is_law_related")),
+        is_collective=bool(d.get("is_collective")),
+        is_joint=bool(d.get("is_joint")),
+        previous=d.get("previous"),
+        five_questions=five.answers() if channel in FIVE_QUESTION_CHANNELS else {},
+        attachments=list(d.get("attachments") or []),
+    )
+
+
+_PETITIONER_FIELD = re.compile(r"^petitioners\[(\d+)\]\.(\w+)$")
+
+
+def place_domain_error(
+    error: DomainError,
+    form: RegistrationForm,
+    five: FiveQuestionsForm,
+    formset: Any,
+    form_index: list[int],
+) -> None:
+    """Show a refusal of ``petition_register`` at the field it names (``petitioners[i].phone`` → that row)."""
+    message = str(error.message)
+    name = error.field or ""
+    match = _PETITIONER_FIELD.match(name)
+    if match and int(match.group(1)) < len(form_index):
+        row = formset.forms[form_index[int(match.group(1))]]
+        field = match.group(2)
+        # The service prefixes "Petitioner n:"; at the row itself the plain message reads better.
+        row.add_error(field if field in row.fields else None, message)
+    elif name == "petitioners":
+        formset._non_form_errors = formset.error_class([*formset.non_form_errors(), message], error_class="nonform")
+    elif name == "five_questions":
+        five.add_error(None, message)
+    elif name in form.fields:
+        form.add_error(name, message)
+    else:
+        form.add_error(None, message)

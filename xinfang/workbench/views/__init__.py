@@ -1,0 +1,1 @@
+"""Views of the staff workbench: thin — parse, call a petition service or selector, render."""

@@ -1,0 +1,57 @@
+"""htmx: the searchable unit picker (name or code contains), inside the sender's area, with each unit's parents."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from xinfang.orgs.models import UnitType
+from xinfang.petitions import selectors
+from xinfang.workbench import selectors as wb
+from xinfang.workbench.access import staff_required, staff_user
+from xinfang.workbench.actionforms import UnitPicker
+
+_NAME = re.compile(r"^[a-z_]{1,40}$")
+_PREFIX = re.compile(r"^[a-z0-9_-]{1,60}$")
+
+
+@staff_required
+def unit_search(request: HttpRequest) -> HttpResponse:
+    """The options of one picker. With ``petition``: units in the holding unit's area (where it may route,
+    Art. 22); without: the registrar's province (the unit complained about)."""
+    user = staff_user(request)
+    params = request.GET
+    name = params.get("field", "")
+    prefix = params.get("prefix", "")
+    if not _NAME.match(name) or not _PREFIX.match(prefix):
+        return HttpResponse(status=400)
+    multiple = params.get("multiple") == "1"
+    unit_type = params.get("type", "")
+    unit_type = unit_type if unit_type in UnitType.values else ""
+    key = params.get("petition", "")
+    chosen_ids = [int(v) for v in params.getlist(name) if v.isdigit()]
+    if key:
+        petition = selectors.petition_get_visible(user, key)
+        sender = petition.current_unit
+        scope, exclude = sender.scope_path, sender.pk
+    else:
+        scope, exclude = wb.picker_scope_for_registration(user), None
+    chosen, options, more = wb.unit_options(
+        scope, exclude=exclude, text=params.get("unit_q", "")[:100], unit_type=unit_type, selected=chosen_ids
+    )
+    vals = {"field": name, "prefix": prefix, "multiple": "1" if multiple else "0", "petition": key, "type": unit_type}
+    picker = UnitPicker(
+        chosen=chosen,
+        options=options,
+        more=more,
+        multiple=multiple,
+        search_url=reverse("workbench:unit_search"),
+        vals=json.dumps(vals),
+        allow_none=not key,
+    )
+    fid = f"{prefix}-{name}"
+    return render(request, "workbench/_unit_options.html", {"picker": picker, "name": name, "fid": fid})
