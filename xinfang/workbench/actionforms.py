@@ -53,6 +53,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "target": _("What is rated"),
     "value": _("Rating"),
     "comment": _("Comment"),
+    "message": _("What the petitioner said when urging"),
 }
 ACTION_FIELD_LABELS: dict[tuple[Action, str], Promise] = {
     (Action.REFER_DISCIPLINE, "to_unit"): _("Discipline inspection and supervision organ"),

@@ -231,6 +231,12 @@ class PetitionerRequestSerializer(TrackCodeSerializer):
     reason = serializers.CharField(max_length=5000)
 
 
+class UrgeStaffSerializer(serializers.Serializer[dict[str, Any]]):
+    """催办 recorded by a registrar for a petitioner who urged by phone or letter."""
+
+    message = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
 class StaffRateSerializer(serializers.Serializer[dict[str, Any]]):
     target = serializers.ChoiceField(choices=RatingTarget.choices)
     value = serializers.ChoiceField(choices=Satisfaction.choices)

@@ -186,6 +186,10 @@ ACTIONS: dict[Action, ActionSpec] = {
             petition=p, actor=u, outcome=d["outcome"], opinion=d["opinion"]
         ),
     ),
+    Action.URGE: ActionSpec(
+        s.UrgeStaffSerializer,
+        lambda p, u, d: services.petition_urge(petition=p, actor=u, message=d["message"]),
+    ),
     Action.CLOSE: ActionSpec(s.EmptySerializer, lambda p, u, d: services.petition_close(petition=p, actor=u)),
 }
 

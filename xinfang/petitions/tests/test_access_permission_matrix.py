@@ -159,6 +159,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "rate": Endpoint("post", "/api/v1/petitions/{key}/rate/", State.REPLIED,
                      lambda w: {"target": "responsible_unit", "value": "basically"},
                            (401, 404,  200,  403,  403,  403,  404,  404,  404,  404)),
+    # A registrar of the holding unit records an urge made by phone; only while something is overdue.
+    "urge": Endpoint("post", "/api/v1/petitions/{key}/urge/", "overdue", lambda w: {"message": "来电催办"},
+                           (401, 404,  200,  404,  404,  403,  404,  404,  404,  404)),
     "request-review": Endpoint("post", "/api/v1/petitions/{key}/request-review/", State.REPLIED,
                                lambda w: {"reason": "来信申请复查"},
                            (401, 404,  200,  403,  403,  403,  404,  404,  404,  404)),

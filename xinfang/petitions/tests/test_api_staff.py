@@ -75,6 +75,7 @@ HAPPY: dict[Action, tuple[str, str, dict[str, Any]]] = {
     Action.START_HEARING: (State.RECHECK, "city_head", {"note": "定于下周听证"}),
     Action.END_HEARING: ("hearing", "city_head", {}),
     Action.DECIDE_RECHECK: (State.RECHECK, "city_head", {"outcome": "uphold", "opinion": "维持"}),
+    Action.URGE: ("overdue", "registrar_a", {"message": "信访人来电催办"}),
     Action.CLOSE: ("replied_old", "handler_b", {}),
 }
 # What each happy path leaves behind besides the event (checked on the database, not on the response).

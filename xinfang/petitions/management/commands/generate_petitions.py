@@ -37,6 +37,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("--batch", type=_positive, default=synthetic.DEFAULT_BATCH, help="petitions per batch")
         parser.add_argument("--seed", type=int, default=1, help="random seed (same seed and units: same data)")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=2,
+            help="PostgreSQL: threads that write batches while the next ones are built (0: none)",
+        )
+        parser.add_argument(
+            "--skip-fk-checks",
+            action="store_true",
+            help="PostgreSQL superuser only: load without the deferred foreign-key checks (faster)",
+        )
         parser.add_argument("--no-analyze", action="store_true", help="skip ANALYZE of the tables at the end")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -56,7 +67,13 @@ class Command(BaseCommand):
 
         try:
             result = synthetic.generate_petitions(
-                count, seed=options["seed"], batch_size=options["batch"], within_path=within, progress=progress
+                count,
+                seed=options["seed"],
+                batch_size=options["batch"],
+                within_path=within,
+                workers=max(0, options["workers"]),
+                skip_fk_checks=options["skip_fk_checks"],
+                progress=progress,
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# `make bench`: load test on a throw-away PostgreSQL 15 cluster (see docs/benchmarks.md).
+#
+#   1. start PostgreSQL (.ci/pg.sh) on 127.0.0.1, tuned for this machine, and create a fresh database
+#   2. migrate it and load a unit tree (manage.py generate_units, moderate size)
+#   3. bench/measure.py: for each size in BENCH_SIZES, generate synthetic petitions up to that size, VACUUM
+#      ANALYZE, then time online submissions (in process and through runserver) and the inbox, area and overdue
+#      lists; results go to bench/results/latest.json and docs/benchmarks.md
+#
+# Environment: BENCH_SIZES (default "100000 1000000"), BENCH_UNITS (generate_units options), BENCH_PORT (5434),
+# BENCH_SUBMISSIONS (500), BENCH_READS (50), BENCH_NO_DOC=1 to leave docs/benchmarks.md alone.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$(pwd)"
+# shellcheck source=../.ci/pg.sh
+source "$ROOT/.ci/pg.sh"
+
+PY="$ROOT/.venv/bin/python"
+SIZES="${BENCH_SIZES:-100000 1000000}"
+# About 18,000 units: 10 provinces x 8 cities x 8 counties x 10 townships, 6 departments per area.
+UNITS="${BENCH_UNITS:---provinces 10 --cities-per-province 8 --counties-per-city 8 --townships-per-county 10}"
+mkdir -p bench/results
+
+echo "== [bench] PostgreSQL"
+pg_install
+# Sized for the 2-core, 24 GB machine; durability stays on (fsync, synchronous_commit) so that submission
+# figures include the commit flush a production server pays.
+pg_start bench "${BENCH_PORT:-5434}" \
+    shared_buffers=4GB effective_cache_size=12GB work_mem=32MB maintenance_work_mem=1GB \
+    max_wal_size=16GB checkpoint_timeout=30min random_page_cost=1.1 effective_io_concurrency=200 \
+    max_connections=60 jit=off
+trap pg_stop EXIT
+# Superuser: the generator may then skip the foreign-key triggers while bulk loading (synthetic.py).
+pg_psql -d postgres -c "CREATE ROLE xinfang_bench LOGIN SUPERUSER PASSWORD 'xinfang_bench'" >/dev/null
+pg_psql -d postgres -c "CREATE DATABASE xinfang_bench OWNER xinfang_bench" >/dev/null
+export DATABASE_URL
+DATABASE_URL="$(pg_url xinfang_bench xinfang_bench)"
+export BENCH_PG_DATA="$PG_DATA"
+
+echo "== [bench] disk: pg_test_fsync"
+"$(pg_bin_dir)/pg_test_fsync" -s 1 -f "$PG_DATA/pg_test_fsync.tmp" >bench/results/pg_test_fsync.txt 2>&1 || true
+rm -f "$PG_DATA/pg_test_fsync.tmp"
+grep -m1 -E '^[[:space:]]+fdatasync' bench/results/pg_test_fsync.txt || true
+
+echo "== [bench] migrate"
+"$PY" manage.py migrate --noinput -v0
+
+echo "== [bench] units"
+if "$PY" manage.py help generate_units >/dev/null 2>&1; then
+    # shellcheck disable=SC2086 # word splitting of the options is intended
+    "$PY" manage.py generate_units $UNITS
+else
+    echo "generate_units is not available: generate_petitions will create the demo tree"
+fi
+
+echo "== [bench] measure (sizes: $SIZES)"
+# shellcheck disable=SC2086
+PYTHONPATH="$ROOT" "$PY" bench/measure.py --sizes $SIZES
