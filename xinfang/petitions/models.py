@@ -138,10 +138,13 @@ class Petition(models.Model):
         Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    # Their lookups use the composite indexes below (petition_registered_idx, petition_holder_idx).
     registering_unit = models.ForeignKey(
-        Unit, verbose_name=_("registering unit"), on_delete=models.PROTECT, related_name="+"
+        Unit, verbose_name=_("registering unit"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    current_unit = models.ForeignKey(Unit, verbose_name=_("current unit"), on_delete=models.PROTECT, related_name="+")
+    current_unit = models.ForeignKey(
+        Unit, verbose_name=_("current unit"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     handling_unit = models.ForeignKey(
         Unit, verbose_name=_("handling unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -223,7 +226,6 @@ class Petition(models.Model):
             models.Index(fields=["current_unit", "-id"], name="petition_holder_idx"),
             models.Index(fields=["registering_unit", "-id"], name="petition_registered_idx"),
             models.Index(fields=["state", "-id"], name="petition_state_idx"),
-            models.Index(fields=["previous"], name="petition_previous_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(head_count__gte=1), name="petition_head_count_positive"),
@@ -324,8 +326,9 @@ class PetitionAccess(models.Model):
     this table's index instead of a join over the unit tree.
     """
 
-    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="access")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    # Covered by the unique constraint (petition, unit) and access_unit_idx (unit, petition).
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="access", db_index=False)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
     unit_path = models.CharField(max_length=96)
     reason = models.CharField(max_length=12, choices=AccessReason.choices)
 
@@ -362,7 +365,7 @@ class EventQuerySet(models.QuerySet["PetitionEvent"]):
 class PetitionEvent(models.Model):
     """One immutable line of the timeline. Rows are only ever inserted (see ``save``/``delete``)."""
 
-    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events")
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events", db_index=False)
     action = models.CharField(_("action"), max_length=24, choices=Action.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     actor_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -421,7 +424,7 @@ class Clock(models.Model):
     optional stricter local target (deadlines.LocalTarget) shown beside it, never replacing it.
     """
 
-    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="clocks")
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="clocks", db_index=False)
     kind = models.CharField(_("kind"), max_length=20, choices=ClockKind.choices)
     owing_unit = models.ForeignKey(
         Unit, verbose_name=_("owing unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
