@@ -1,0 +1,98 @@
+"""Optional citizen accounts: sign up, sign in, sign out, and the list of one's own petitions.
+
+A citizen account is an ``orgs.User`` without a unit and without staff rights; it only lists the petitions it
+submitted while signed in. The 查询码 keeps working for everyone, with or without an account.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from xinfang.portal import selectors
+from xinfang.portal.forms import SignInForm, SignUpForm
+from xinfang.portal.models import CitizenProfile
+from xinfang.portal.throttle import TRACK, throttle_wait, wait_minutes
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("portal:my_petitions")
+
+
+@sensitive_post_parameters("password1", "password2")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_up(request: HttpRequest) -> HttpResponse:
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST":
+        wait = throttle_wait(request, TRACK)
+        if wait is not None:
+            form.is_valid()
+            form.add_error(
+                None,
+                _("Too many attempts from your connection. Wait %(minutes)s minutes, then try again.")
+                % {"minutes": wait_minutes(wait)},
+            )
+            return render(request, "portal/account/sign_up.html", {"form": form}, status=429)
+        if form.is_valid():
+            user = form.save()
+            CitizenProfile.objects.create(user=user, phone=form.cleaned_data.get("phone", ""))
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return HttpResponseRedirect(reverse("portal:my_petitions"))
+        return render(request, "portal/account/sign_up.html", {"form": form}, status=400)
+    return render(request, "portal/account/sign_up.html", {"form": form})
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    form = SignInForm(request, data=request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    context = {"form": form, "next": next_url}
+    if request.method == "POST":
+        wait = throttle_wait(request, TRACK)
+        if wait is not None:
+            form.is_valid()
+            form.add_error(
+                None,
+                _("Too many attempts from your connection. Wait %(minutes)s minutes, then try again.")
+                % {"minutes": wait_minutes(wait)},
+            )
+            return render(request, "portal/account/sign_in.html", context, status=429)
+        if form.is_valid():
+            login(request, form.get_user())
+            return HttpResponseRedirect(_next_url(request))
+        return render(request, "portal/account/sign_in.html", context, status=400)
+    return render(request, "portal/account/sign_in.html", context)
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return HttpResponseRedirect(reverse("portal:home"))
+
+
+@never_cache
+@require_GET
+def my_petitions(request: HttpRequest) -> HttpResponse:
+    """The petitions this citizen account submitted while signed in (each links to its tracking page)."""
+    citizen = selectors.citizen_user(request)
+    if citizen is None:
+        if request.user.is_authenticated:  # a staff account: its petitions are on the workbench
+            return render(request, "portal/account/not_citizen.html", status=403)
+        return HttpResponseRedirect(f"{reverse('portal:sign_in')}?next={reverse('portal:my_petitions')}")
+    petitions = list(selectors.citizen_petitions(citizen)[:200])
+    return render(request, "portal/account/petitions.html", {"petitions": petitions})
