@@ -21,8 +21,23 @@ def _unquote(block: str, key: str) -> str | None:
     return "".join(json.loads(part) for part in re.findall(r'"(?:[^"\\]|\\.)*"', m.group(1)))
 
 
+def read_mapping(path: str) -> dict[str, str]:
+    """A JSON object, or another .po file whose translated entries are taken (e.g. a helper's snippet)."""
+    text = Path(path).read_text(encoding="utf-8")
+    if not path.endswith(".po"):
+        loaded: dict[str, str] = json.loads(text)
+        return loaded
+    mapping: dict[str, str] = {}
+    for block in text.split("\n\n"):
+        msgid = _unquote(block, "msgid")
+        msgstr = _unquote(block, "msgstr") or _unquote(block, r"msgstr\[0\]")
+        if msgid and msgstr and "#, fuzzy" not in block:
+            mapping[msgid] = msgstr
+    return mapping
+
+
 def main(path: str) -> None:
-    mapping: dict[str, str] = json.loads(Path(path).read_text(encoding="utf-8"))
+    mapping = read_mapping(path)
     blocks = PO.read_text(encoding="utf-8").split("\n\n")
     out = []
     for block in blocks:
@@ -35,8 +50,9 @@ def main(path: str) -> None:
             ]
             lines = [ln for ln in lines if ln not in ("#, ", "#,")]
             head = "\n".join(lines)
-            head = re.sub(r'^msgstr (?:".*"\n?)+', "", head + "\n", flags=re.M).rstrip("\n")
-            block = head + "\nmsgstr " + json.dumps(mapping[msgid], ensure_ascii=False)
+            head = re.sub(r'^msgstr(?:\[\d+\])? (?:".*"\n?)+', "", head + "\n", flags=re.M).rstrip("\n")
+            key = "msgstr[0]" if "\nmsgid_plural " in block else "msgstr"  # zh has one plural form
+            block = head + f"\n{key} " + json.dumps(mapping[msgid], ensure_ascii=False)
         out.append(block)
     PO.write_text("\n\n".join(out), encoding="utf-8")
 
