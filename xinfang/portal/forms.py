@@ -33,7 +33,7 @@ from xinfang.petitions.models import (
     validate_id_number,
 )
 from xinfang.petitions.services import IntakeData, PetitionerData
-from xinfang.petitions.services.intake import MAX_REPRESENTATIVES, _validate_attachments
+from xinfang.petitions.services.intake import MAX_REPRESENTATIVES, validate_attachments
 from xinfang.portal import selectors
 
 BLANK = gettext_lazy("— Choose —")
@@ -71,7 +71,7 @@ def _accept_attr() -> str:
 def clean_files(field: str, form: forms.Form, files: list[UploadedFile[bytes]]) -> None:
     """The attachment limits of the intake service (count, type, size), reported on the form field."""
     try:
-        _validate_attachments(files)
+        validate_attachments(files)
     except InvalidInput as exc:
         form.add_error(field, str(exc.message))
 

@@ -130,10 +130,10 @@ def _validate(data: IntakeData, unit: Unit) -> None:
         raise InvalidInput(_("The date received cannot be in the future."), field="received_on")
     if data.previous is not None and data.previous.pk is None:
         raise InvalidInput(_("The earlier petition does not exist."), field="previous")
-    _validate_attachments(data.attachments)
+    validate_attachments(data.attachments)
 
 
-def _validate_attachments(files: list[UploadedFile[bytes]]) -> None:
+def validate_attachments(files: list[UploadedFile[bytes]]) -> None:
     if len(files) > settings.XINFANG_ATTACHMENT_MAX_COUNT:
         raise InvalidInput(
             _("At most %(n)s attachments per petition.") % {"n": settings.XINFANG_ATTACHMENT_MAX_COUNT},
@@ -336,7 +336,7 @@ def petition_add_attachments(
             _("At most %(n)s attachments per petition.") % {"n": settings.XINFANG_ATTACHMENT_MAX_COUNT},
             field="files",
         )
-    _validate_attachments(files)
+    validate_attachments(files)
     stored = _store_attachments(petition, files)
     record(petition, Action.ATTACH, actor, from_state=petition.state, data={"files": [a.original_name for a in stored]})
     return stored
