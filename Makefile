@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest install migrate demo bench lock messages clean
+.PHONY: run test lint typecheck pytest install migrate demo bench lock messages screenshots clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11 (python3.11 not found; set PYTHON=...)"; exit 1; }
@@ -41,6 +41,9 @@ pytest: install
 	$(VENV)/bin/pytest
 
 test: lint typecheck pytest
+
+screenshots: install
+	XINFANG_SCREENSHOTS=1 $(VENV)/bin/pytest e2e/test_screenshots.py -q
 
 bench: install
 	bash bench/run.sh

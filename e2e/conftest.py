@@ -23,6 +23,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not os.path.exists(CHROMIUM):
@@ -56,8 +57,9 @@ def desktop(browser):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def phone(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN", is_mobile=True,
-                                  has_touch=True, device_scale_factor=2)
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812}, locale="zh-CN", is_mobile=True, has_touch=True, device_scale_factor=2
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
