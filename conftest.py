@@ -55,13 +55,32 @@ def make_tree() -> Tree:
     env = _unit("A1区生态环境局", "990101HBJ", "990101", "county", "functional_dept", county)
     county2 = _unit("A2区人民政府", "990102GOV", "990102", "county", "government", city)
     county2_housing = _unit("A2区住房和城乡建设局", "990102ZJJ", "990102", "county", "functional_dept", county2)
-    return Tree(prov, prov_dept, city, city_dept, city_housing, county, county_dept, housing, discipline, legal,
-                env, county2, county2_housing)
+    return Tree(
+        prov,
+        prov_dept,
+        city,
+        city_dept,
+        city_housing,
+        county,
+        county_dept,
+        housing,
+        discipline,
+        legal,
+        env,
+        county2,
+        county2_housing,
+    )
 
 
 def make_user(username: str, unit: Unit | None, *roles: str, full_name: str = "") -> User:
-    user = User.objects.create_user(username=username, password="pw-xinfang-test", unit=unit,
-                                    full_name=full_name or username, staff_no=f"No.{username[:6]}", title="科员")
+    user = User.objects.create_user(
+        username=username,
+        password="pw-xinfang-test",  # noqa: S106 - a test fixture's password
+        unit=unit,
+        full_name=full_name or username,
+        staff_no=f"No.{username[:6]}",
+        title="科员",
+    )
     StaffRole.objects.bulk_create([StaffRole(user=user, role=r) for r in roles])
     return user
 
@@ -101,6 +120,7 @@ def personas(tree: Tree) -> Personas:
         county_head=make_user("county_head", tree.county, Role.HEAD, Role.HANDLER, full_name="陈区长"),
         county_registrar=make_user("county_registrar", tree.county, Role.REGISTRAR, full_name="褚登记"),
         city_head=make_user("city_head", tree.city, Role.HEAD, Role.HANDLER, full_name="卫市长"),
-        city_dept_head=make_user("city_dept_head", tree.city_dept, Role.HEAD, Role.REGISTRAR, Role.HANDLER,
-                                 full_name="蒋主任"),
+        city_dept_head=make_user(
+            "city_dept_head", tree.city_dept, Role.HEAD, Role.REGISTRAR, Role.HANDLER, full_name="蒋主任"
+        ),
     )

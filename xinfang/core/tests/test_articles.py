@@ -34,7 +34,18 @@ def test_unknown_shapes_are_returned_unchanged():
         assert article_text("Arts. 35–36 (window passed)") == "Arts. 35–36 (window passed)"
 
 
-@pytest.mark.parametrize(("n", "text"), [(1, "一"), (10, "十"), (19, "十九"), (20, "二十"), (36, "三十六"),
-                                         (100, "一百"), (105, "一百零五"), (203, "二百零三")])
+@pytest.mark.parametrize(
+    ("n", "text"),
+    [
+        (1, "一"),
+        (10, "十"),
+        (19, "十九"),
+        (20, "二十"),
+        (36, "三十六"),
+        (100, "一百"),
+        (105, "一百零五"),
+        (203, "二百零三"),
+    ],
+)
 def test_chinese_numbers(n, text):
     assert chinese_number(n) == text

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.utils import translation
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from xinfang.core.errors import InvalidInput
 from xinfang.orgs.models import SEGMENT, Level, Role, Unit, UnitType, User, path_segment
