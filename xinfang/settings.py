@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "xinfang.orgs",
     "xinfang.deadlines",
     "xinfang.petitions",
+    "xinfang.insight",
     "xinfang.documents",
     "xinfang.portal",
     "xinfang.workbench",

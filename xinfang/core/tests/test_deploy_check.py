@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, **env}
+    # The browser tests lift Django's async guard for their session; a deployment never has it set.
+    full_env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"} | env
     return subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
         [sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True, check=False
     )

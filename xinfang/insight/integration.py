@@ -1,0 +1,271 @@
+"""Hooks between the petition spine and text intelligence. Everything here reads or suggests; nothing decides.
+
+- :func:`routing_suggestions` — top-k categories for a petition (registration and routing screens, API field).
+- :func:`fingerprint_petition` — index a registered petition for near-duplicate search (after commit).
+- :func:`similar_petitions` — near-identical petitions by anyone (copy-paste campaigns, 联名): propose grouping.
+- :func:`repeat_candidates` — the same petitioner's earlier petitions on the same matter: propose a 重复信访 link,
+  with the earlier item's state and the Art. 19 ¶3 / 36 ¶3 bar that linking would raise.
+- :func:`hot_issues_visible_to` — hot issues among the petitions a user may see (drill-down stays within them).
+- :func:`locate_problem` — 问题属地 from the petition's address and text, as a division code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from xinfang.insight.core import dedup, hot
+from xinfang.insight.core.places import Gazetteer, Place
+from xinfang.insight.core.records import Message
+from xinfang.insight.core.routing import Suggestion, TaxonomyKeywords, TextClassifier, load_model
+from xinfang.insight.models import PetitionFingerprint
+from xinfang.petitions.models import Category, Petition, Petitioner
+
+_SIGNED = 1 << 63
+
+
+def routing_model_dir() -> Path:
+    """Where ``manage.py routing train`` output is looked for: settings.XINFANG_ROUTING_MODEL, else var/."""
+    configured = getattr(settings, "XINFANG_ROUTING_MODEL", "")
+    return Path(configured) if configured else Path(settings.BASE_DIR) / "var" / "insight" / "routing"
+
+
+def petition_message(petition: Petition) -> Message:
+    """The petition as a plain record: its title and what it says (诉求 + 事实和理由)."""
+    text = "\n".join(p for p in (petition.request, petition.facts_and_reasons, petition.problem_address) if p)
+    received = dt.datetime.combine(petition.received_on, dt.time()) if petition.received_on else None
+    return Message(id=str(petition.pk), title=petition.title, text=text, time=received)
+
+
+# --- routing suggestions -------------------------------------------------------------------------------------
+
+_model_lock = threading.Lock()
+_model_cache: dict[tuple[str, float], TextClassifier | TaxonomyKeywords] = {}
+
+
+def _suggester() -> TextClassifier | TaxonomyKeywords:
+    """The trained model when there is one (reloaded when retrained), else the cold start from the category tree."""
+    directory = routing_model_dir()
+    meta = directory / "meta.json"
+    key = (str(directory), meta.stat().st_mtime if meta.is_file() else 0.0)
+    with _model_lock:
+        if key not in _model_cache:
+            _model_cache.clear()
+            _model_cache[key] = load_model(directory) if meta.is_file() else _cold_start()
+        return _model_cache[key]
+
+
+def _cold_start() -> TaxonomyKeywords:
+    rows: list[tuple[str, ...]] = []
+    for leaf in Category.objects.filter(children__isnull=True).select_related("parent__parent"):
+        chain = [leaf.name]
+        node = leaf.parent
+        while node is not None:
+            chain.insert(0, node.name)
+            node = node.parent
+        rows.append(tuple(chain))
+    return TaxonomyKeywords.from_taxonomy(rows or [("", "", "")], level=1)
+
+
+def routing_suggestions(petition: Petition, *, k: int = 3) -> list[Suggestion]:
+    """The k most likely first-level categories with calibrated confidence, best first (a suggestion only)."""
+    return _suggester().suggest([petition_message(petition)], k=k)[0]
+
+
+# --- near duplicates and repeats -----------------------------------------------------------------------------
+
+
+def _signed(keys: Sequence[int]) -> list[int]:
+    """64-bit unsigned band keys as the signed integers a BigIntegerField stores."""
+    return [k - (1 << 64) if k >= _SIGNED else k for k in keys]
+
+
+def _probe(petition: Petition) -> tuple[Any, list[int]]:
+    message = petition_message(petition)
+    hashes = dedup.shingle_hashes(dedup.document(message.title, message.text))
+    keys = dedup.band_keys(dedup.MinHasher().signature(hashes))[0].tolist()
+    return hashes, _signed(keys)
+
+
+def fingerprint_petition(petition: Petition) -> int:
+    """Index the petition for near-duplicate search (idempotent); returns the number of band keys written."""
+    _, keys = _probe(petition)
+    with transaction.atomic():
+        PetitionFingerprint.objects.filter(petition=petition).delete()
+        PetitionFingerprint.objects.bulk_create(PetitionFingerprint(petition=petition, key=k) for k in set(keys))
+    return len(set(keys))
+
+
+@dataclass(frozen=True)
+class SimilarPetition:
+    petition: Petition
+    similarity: float
+    same_petitioner: bool
+
+
+def similar_petitions(
+    petition: Petition,
+    *,
+    threshold: float = dedup.DEFAULT_THRESHOLD,
+    within: QuerySet[Petition] | None = None,
+) -> list[SimilarPetition]:
+    """Petitions whose text is near-identical to this one (copy-paste campaigns, 联名, resubmissions), best first.
+
+    One indexed lookup on the band keys, then the similarity is computed exactly on the candidates' texts.
+    ``within`` limits the answer, e.g. to ``petitions_visible_to(user)`` when it is shown to a user.
+    """
+    hashes, keys = _probe(petition)
+    if len(hashes) == 0:
+        return []
+    candidate_ids = (
+        PetitionFingerprint.objects.filter(key__in=keys).exclude(petition=petition).values("petition").distinct()
+    )
+    mine = _identity_keys(petition)
+    found = []
+    pool = within if within is not None else Petition.objects.all()
+    for other in pool.filter(pk__in=candidate_ids).prefetch_related("petitioners"):
+        message = petition_message(other)
+        score = dedup.similarity(hashes, dedup.shingle_hashes(dedup.document(message.title, message.text)))
+        if score >= threshold:
+            same = bool(mine & {k for p in other.petitioners.all() for k in _person_keys(p)})
+            found.append(SimilarPetition(other, round(score, 4), same))
+    found.sort(key=lambda s: (-s.similarity, s.petition.pk))
+    return found
+
+
+def _person_keys(person: Petitioner) -> set[str]:
+    """What identifies a petitioner across petitions: 身份证号, else phone (names alone are too common)."""
+    keys = set()
+    if person.id_number:
+        keys.add("id:" + person.id_number.upper())
+    if person.phone:
+        keys.add("phone:" + person.phone.replace("-", ""))
+    return keys
+
+
+def _identity_keys(petition: Petition) -> set[str]:
+    return {k for p in petition.petitioners.all() for k in _person_keys(p)}
+
+
+@dataclass(frozen=True)
+class RepeatCandidateInfo:
+    """An earlier petition of the same petitioner on the same matter, and what linking it would mean."""
+
+    earlier: Petition
+    similarity: float
+    matched_on: str  # "id_number" or "phone"
+    state: str
+    state_label: str
+    bar_ground: str  # DeclineGround value ("terminated" → Art. 36 ¶3, "already_handled" → Art. 19 ¶3) or ""
+    bar_message: str
+
+
+def repeat_candidates(
+    petition: Petition, *, limit: int = 200, within: QuerySet[Petition] | None = None
+) -> list[RepeatCandidateInfo]:
+    """The same petitioner's earlier petitions on the same matter (重复信访 candidates), most similar first.
+
+    Identity is the 身份证号 or the phone of any of the petition's petitioners (indexed lookups); content is
+    compared exactly with :func:`xinfang.insight.core.dedup.repeat_candidates`. For each candidate the spine's own
+    :func:`~xinfang.petitions.services.bars.acceptance_bar` is asked, on an unsaved copy linked to the candidate,
+    whether Art. 19 ¶3 or Art. 36 ¶3 would bar accepting this petition. ``within`` limits the earlier petitions
+    considered (the bar check itself needs all of them; the display may need only the visible ones).
+    """
+    from xinfang.petitions.services.bars import acceptance_bar
+    from xinfang.petitions.workflow import State
+
+    people = list(petition.petitioners.all())
+    ids = {p.id_number.upper() for p in people if p.id_number}
+    phones = {p.phone for p in people if p.phone}
+    if not ids and not phones:
+        return []
+    match = Q(petitioners__id_number__in=ids) | Q(petitioners__phone__in=phones)
+    pool = within if within is not None else Petition.objects.all()
+    earlier = list(
+        pool.filter(match, pk__lt=petition.pk)
+        .select_related("current_unit")
+        .prefetch_related("petitioners")
+        .distinct()
+        .order_by("-pk")[:limit]
+    )
+    by_id = {str(e.pk): e for e in earlier}
+    message = petition_message(petition)
+    scored = dedup.repeat_candidates(
+        message.title, message.text, ((str(e.pk), e.title, petition_message(e).text) for e in earlier)
+    )
+    result = []
+    for cand in scored:
+        other = by_id[cand.id]
+        matched = (
+            "id_number" if any(p.id_number.upper() in ids for p in other.petitioners.all() if p.id_number) else "phone"
+        )
+        probe = Petition(pk=petition.pk, current_unit=petition.current_unit, previous=other)
+        bar = acceptance_bar(probe)
+        result.append(
+            RepeatCandidateInfo(
+                earlier=other,
+                similarity=cand.similarity,
+                matched_on=matched,
+                state=other.state,
+                state_label=str(State(other.state).label),
+                bar_ground=str(bar[0]) if bar else "",
+                bar_message=bar[1] if bar else "",
+            )
+        )
+    return result
+
+
+# --- hot issues and places -----------------------------------------------------------------------------------
+
+
+def hot_issues_visible_to(
+    user: Any,
+    *,
+    since: dt.date,
+    until: dt.date,
+    region: str = "",
+    top: int = 20,
+    limit: int = 100_000,
+) -> list[hot.Issue]:
+    """Hot issues among the petitions ``user`` may see received in [since, until]; ``message_ids`` are petition
+    ids, all visible to the user (the drill-down needs no further check beyond the usual selector)."""
+    from xinfang.petitions.selectors import petitions_visible_to
+
+    petitions = (
+        petitions_visible_to(user)
+        .filter(received_on__gte=since, received_on__lte=until)
+        .only("pk", "title", "request", "facts_and_reasons", "problem_address", "received_on", "head_count")
+        .order_by("-pk")[:limit]
+    )
+    messages = [petition_message(p) for p in petitions]
+    return hot.hot_issues(messages, top=top, region=region, gazetteer=gazetteer())
+
+
+_gazetteer_lock = threading.Lock()
+_gazetteer: list[Gazetteer] = []
+
+
+def gazetteer() -> Gazetteer:
+    """The built-in names plus the divisions of the deployment's unit tree ("A1区人民政府" → "A1区")."""
+    from xinfang.orgs.models import Unit
+
+    with _gazetteer_lock:
+        if not _gazetteer:
+            pairs = []
+            for name, code in Unit.objects.filter(name__endswith="人民政府").values_list("name", "division_code"):
+                pairs.append((name.removesuffix("人民政府"), code[:6]))
+            _gazetteer.append(Gazetteer.default().with_names(pairs))
+        return _gazetteer[0]
+
+
+def locate_problem(petition: Petition) -> Place | None:
+    """问题属地 suggested from the address and the text (the registrar confirms it)."""
+    return gazetteer().locate(petition.problem_address + petition.title, petition.request + petition.facts_and_reasons)
