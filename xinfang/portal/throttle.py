@@ -12,7 +12,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from django import forms
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from rest_framework.throttling import SimpleRateThrottle
 
 SUBMIT = "public_submit"
@@ -40,3 +42,13 @@ def throttle_wait(request: HttpRequest, scope: str) -> int | None:
 
 def wait_minutes(seconds: int) -> int:
     return max(1, math.ceil(seconds / 60))
+
+
+def refuse_attempt(form: forms.BaseForm, wait: int) -> None:
+    """Put the "too many attempts" error on ``form`` (validated first, so everything typed is shown again)."""
+    form.is_valid()
+    form.add_error(
+        None,
+        _("Too many attempts from your connection. Wait %(minutes)s minutes, then try again.")
+        % {"minutes": wait_minutes(wait)},
+    )

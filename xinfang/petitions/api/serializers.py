@@ -332,6 +332,13 @@ def staff_label(user: User | None) -> str:
     return " · ".join(parts)
 
 
+def actor_label_text(label: str) -> str:
+    """Events without a staff actor store 信访人 / 系统; show them in the reader's language."""
+    from xinfang.petitions.services.common import PETITIONER_LABEL, SYSTEM_LABEL
+
+    return {PETITIONER_LABEL: str(_("Petitioner")), SYSTEM_LABEL: str(_("System"))}.get(label, label)
+
+
 class EventSerializer(serializers.ModelSerializer[PetitionEvent]):
     action_label = serializers.CharField(source="get_action_display")
     from_state_label = serializers.CharField(source="get_from_state_display")
@@ -358,7 +365,7 @@ class EventSerializer(serializers.ModelSerializer[PetitionEvent]):
         ]
 
     def get_actor(self, obj: PetitionEvent) -> str:
-        return staff_label(obj.actor) or obj.actor_label
+        return staff_label(obj.actor) or actor_label_text(obj.actor_label)
 
 
 class PublicEventSerializer(EventSerializer):

@@ -464,10 +464,18 @@ TrackRecheckView = _track_action(
 )
 
 
+class ClockWithPetitionSerializer(s.ClockSerializer):
+    petition = serializers.CharField(source="petition.number")
+    petition_title = serializers.CharField(source="petition.title")
+
+    class Meta(s.ClockSerializer.Meta):
+        fields = [*s.ClockSerializer.Meta.fields, "petition", "petition_title"]
+
+
 class ClockListView(generics.ListAPIView[Clock]):
     """超期 (overdue) and 临期 (due soon) clocks in the user's unit or, for overseeing users, their area."""
 
-    serializer_class = s.ClockSerializer
+    serializer_class = ClockWithPetitionSerializer
     pagination_class = ClockPagination
     which = "overdue"
 
@@ -486,17 +494,6 @@ class ClockListView(generics.ListAPIView[Clock]):
                 raise InvalidInput(_("days must be a whole number from 0 to 60."), field="days")
             qs = selectors.due_soon_clocks(user, today, int(raw))
         return qs.select_related("owing_unit", "petition")
-
-
-class ClockWithPetitionSerializer(s.ClockSerializer):
-    petition = serializers.CharField(source="petition.number")
-    petition_title = serializers.CharField(source="petition.title")
-
-    class Meta(s.ClockSerializer.Meta):
-        fields = [*s.ClockSerializer.Meta.fields, "petition", "petition_title"]
-
-
-ClockListView.serializer_class = ClockWithPetitionSerializer
 
 
 class CategorySerializer(serializers.ModelSerializer[Category]):

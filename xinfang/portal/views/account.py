@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from xinfang.portal import selectors
 from xinfang.portal.forms import SignInForm, SignUpForm
 from xinfang.portal.models import CitizenProfile
-from xinfang.portal.throttle import TRACK, throttle_wait, wait_minutes
+from xinfang.portal.throttle import TRACK, refuse_attempt, throttle_wait
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -39,12 +38,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         wait = throttle_wait(request, TRACK)
         if wait is not None:
-            form.is_valid()
-            form.add_error(
-                None,
-                _("Too many attempts from your connection. Wait %(minutes)s minutes, then try again.")
-                % {"minutes": wait_minutes(wait)},
-            )
+            refuse_attempt(form, wait)
             return render(request, "portal/account/sign_up.html", {"form": form}, status=429)
         if form.is_valid():
             user = form.save()
@@ -65,12 +59,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         wait = throttle_wait(request, TRACK)
         if wait is not None:
-            form.is_valid()
-            form.add_error(
-                None,
-                _("Too many attempts from your connection. Wait %(minutes)s minutes, then try again.")
-                % {"minutes": wait_minutes(wait)},
-            )
+            refuse_attempt(form, wait)
             return render(request, "portal/account/sign_in.html", context, status=429)
         if form.is_valid():
             login(request, form.get_user())

@@ -26,7 +26,7 @@ from xinfang.petitions import services
 from xinfang.petitions.models import Petition, RatingTarget
 from xinfang.portal import selectors
 from xinfang.portal.forms import AttachmentsForm, RateForm, ReasonForm, TrackForm, UrgeForm, apply_error
-from xinfang.portal.throttle import SUBMIT, TRACK, throttle_wait, wait_minutes
+from xinfang.portal.throttle import SUBMIT, TRACK, refuse_attempt, throttle_wait, wait_minutes
 from xinfang.portal.views.common import is_htmx
 
 
@@ -40,12 +40,7 @@ def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST)
     wait = throttle_wait(request, TRACK)
     if wait is not None:
-        form.is_valid()
-        form.add_error(
-            None,
-            _("Too many attempts from your connection. Wait %(minutes)s minutes, then try again.")
-            % {"minutes": wait_minutes(wait)},
-        )
+        refuse_attempt(form, wait)
         return render(request, "portal/track_form.html", {"form": form}, status=429)
     if form.is_valid():
         petition = selectors.find_by_code(form.cleaned_data["number"], form.cleaned_data["code"])
