@@ -79,6 +79,11 @@ INSTALLED_APPS = [
     "xinfang.petitions",
     "xinfang.insight",
     "xinfang.documents",
+    "xinfang.notify",
+    "xinfang.supervision",
+    "xinfang.reception",
+    "xinfang.casework",
+    "xinfang.joint",
     "xinfang.portal",
     "xinfang.workbench",
 ]

@@ -9,10 +9,22 @@ api_v1 = [
     path("", include("xinfang.orgs.api.urls")),
     path("", include("xinfang.petitions.api.urls")),
     path("", include("xinfang.documents.urls")),
+    path("", include("xinfang.insight.api.urls")),
+    path("", include("xinfang.notify.api.urls")),
+    path("", include("xinfang.supervision.api.urls")),
+    path("", include("xinfang.reception.api.urls")),
+    path("", include("xinfang.casework.api.urls")),
+    path("", include("xinfang.joint.api.urls")),
 ]
 
 urlpatterns = [
     path("", include("xinfang.portal.urls")),
+    path("reception/", include("xinfang.reception.public_urls")),
+    path("workbench/notify/", include("xinfang.notify.urls")),
+    path("workbench/supervision/", include("xinfang.supervision.urls")),
+    path("workbench/reception/", include("xinfang.reception.urls")),
+    path("workbench/casework/", include("xinfang.casework.urls")),
+    path("workbench/joint/", include("xinfang.joint.urls")),
     path("workbench/", include("xinfang.workbench.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,0 +1,5 @@
+"""Included under /api/v1/ by the project; every path here starts with "supervision/"."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
