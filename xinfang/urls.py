@@ -20,6 +20,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("xinfang.portal.urls")),
     path("reception/", include("xinfang.reception.public_urls")),
+    path("workbench/insight/", include("xinfang.insight.urls")),
     path("workbench/notify/", include("xinfang.notify.urls")),
     path("workbench/supervision/", include("xinfang.supervision.urls")),
     path("workbench/reception/", include("xinfang.reception.urls")),

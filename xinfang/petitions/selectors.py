@@ -110,6 +110,8 @@ def allowed_actions(user: User, petition: Petition) -> list[Action]:
     for action, t in TRANSITIONS.items():
         if petition.state not in t.sources or not (roles & t.roles):
             continue
+        if t.actor == Actor.VIEWER:
+            continue  # taken from the supervision, reception and casework desks, not the petition page
         if t.actor == Actor.HOLDER and user.unit_id != petition.current_unit_id:
             continue
         if t.actor == Actor.PETITIONER and user.unit_id not in {petition.current_unit_id, petition.registering_unit_id}:

@@ -44,6 +44,9 @@ class Actor(StrEnum):
     HOLDER = "holder"  # staff of the unit that currently holds the petition (Petition.current_unit)
     PETITIONER = "petitioner"  # the petitioner, proven by 编号 + 查询码, or a registrar recording their request
     ANY_INVOLVED = "any_involved"  # staff of any unit that holds or has held the petition
+    # Staff of a unit that may see the petition (involved, or above it with an oversight role): the actions taken
+    # from the supervision, reception and casework desks, which write to the timeline but change no state.
+    VIEWER = "viewer"
 
 
 class Action(models.TextChoices):
@@ -78,6 +81,12 @@ class Action(models.TextChoices):
     DECIDE_RECHECK = "decide_recheck", _("Issue re-examination opinion")  # 复核意见 → 终结
     CLOSE = "close", _("Close")  # 办结 (no review requested in time)
     ATTACH = "attach", _("Add attachments")  # 补充材料
+    # Taken from the leaders' and supervisors' desks (xinfang.supervision, reception, casework, joint):
+    SUPERVISE = "supervise", _("Supervise (督办)")  # 督办 with a written-reply deadline (Arts. 38, 40)
+    TAKE_CHARGE = "take_charge", _("Leader takes charge (包案)")  # 包案领导 + 责任单位 + 责任人 (Art. 18)
+    RECEIVE = "receive", _("Raised at a leader's reception")  # 领导接访 / 下访 / 约访 (Art. 18)
+    COORDINATE = "coordinate", _("Coordinated by the joint conference")  # 联席会议 (Arts. 11–13, 24)
+    FOLLOW_UP_VISIT = "follow_up_visit", _("Follow-up visit")  # 上门回访 after the reply (Art. 18)
 
 
 @dataclass(frozen=True)
@@ -99,8 +108,10 @@ def _t(
 _ROUTERS = {Role.REGISTRAR, Role.HANDLER, Role.HEAD}
 _HANDLERS = {Role.HANDLER, Role.HEAD}
 _HEADS = {Role.HEAD}
+_OVERSEERS = {Role.SUPERVISOR, Role.LEADER, Role.HEAD}
 _S = State
-_H, _P = Actor.HOLDER, Actor.PETITIONER
+_H, _P, _V = Actor.HOLDER, Actor.PETITIONER, Actor.VIEWER
+_ANSWERED = {_S.REPLIED, _S.REVIEW, _S.REVIEWED, _S.RECHECK, _S.CLOSED, _S.TERMINATED}
 
 TRANSITIONS: dict[Action, Transition] = {
     t.action: t
@@ -143,6 +154,12 @@ TRANSITIONS: dict[Action, Transition] = {
         _t(Action.DECIDE_RECHECK, {_S.RECHECK}, _S.TERMINATED, _H, _HEADS, "Art. 36"),
         _t(Action.ATTACH, set(OPEN_STATES), None, Actor.ANY_INVOLVED, _ROUTERS, "Art. 19"),
         _t(Action.CLOSE, {_S.REPLIED, _S.REVIEWED}, _S.CLOSED, _H, _ROUTERS, "Arts. 35–36 (window passed)"),
+        _t(Action.SUPERVISE, set(OPEN_STATES), None, _V, _OVERSEERS, "Arts. 38, 40"),
+        # A backlog case (积案) may be an ended matter the petitioner still pursues: every state is a source.
+        _t(Action.TAKE_CHARGE, set(State), None, _V, _OVERSEERS, "Art. 18"),
+        _t(Action.RECEIVE, set(State), None, _V, _ROUTERS | _OVERSEERS, "Art. 18"),
+        _t(Action.COORDINATE, set(State), None, _V, _OVERSEERS, "Arts. 12, 24"),
+        _t(Action.FOLLOW_UP_VISIT, _ANSWERED, None, _V, _ROUTERS | _OVERSEERS, "Art. 18"),
     ]
 }
 
@@ -165,6 +182,8 @@ def markdown_table() -> str:
         sources = ", ".join(sorted(s.value for s in t.sources)) if t.sources else "(new)"
         if t.sources == OPEN_STATES:
             sources = "any open state"
+        elif t.sources == frozenset(State):
+            sources = "any state"
         target = t.target.value if t.target else "(unchanged)"
         roles = ", ".join(sorted(Role(r).value for r in t.roles)) or "—"
         lines.append(

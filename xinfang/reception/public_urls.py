@@ -1,4 +1,4 @@
-"""Citizen pages (reception calendar and 约访 booking), included at /reception/ with the namespace ``reception_public``."""
+"""Citizen pages (reception calendar, 约访 booking), included at /reception/, namespace ``reception_public``."""
 
 from django.urls import URLPattern, URLResolver
 

@@ -12,6 +12,13 @@ from xinfang.petitions.services.handling import (
     petition_submit_report,
 )
 from xinfang.petitions.services.intake import IntakeData, PetitionerData, petition_add_attachments, petition_register
+from xinfang.petitions.services.oversight import (
+    petition_coordinate,
+    petition_follow_up_visit,
+    petition_receive,
+    petition_supervise,
+    petition_take_charge,
+)
 from xinfang.petitions.services.review import (
     petition_close,
     petition_decide_recheck,
@@ -45,6 +52,7 @@ __all__ = [
     "petition_approve_extension",
     "petition_assign",
     "petition_close",
+    "petition_coordinate",
     "petition_decide_jurisdiction",
     "petition_decide_recheck",
     "petition_decide_review",
@@ -52,10 +60,12 @@ __all__ = [
     "petition_divert",
     "petition_end_hearing",
     "petition_escalate_dispute",
+    "petition_follow_up_visit",
     "petition_forward",
     "petition_object",
     "petition_order_redo",
     "petition_rate",
+    "petition_receive",
     "petition_record_agreement",
     "petition_refer_discipline",
     "petition_register",
@@ -68,5 +78,7 @@ __all__ = [
     "petition_start_hearing",
     "petition_submit_decision",
     "petition_submit_report",
+    "petition_supervise",
+    "petition_take_charge",
     "petition_urge",
 ]

@@ -90,6 +90,11 @@ def require(petition: Petition, action: Action, actor: User | None) -> None:
         and not PetitionAccess.objects.filter(petition=petition, unit_id=actor.unit_id).exists()
     ):
         raise NotPermitted(_("Your unit is not involved in this petition."))
+    if transition.actor == Actor.VIEWER:
+        from xinfang.petitions.selectors import petitions_visible_to
+
+        if not petitions_visible_to(actor).filter(pk=petition.pk).exists():
+            raise NotPermitted(_("Your unit neither handles nor oversees this petition."))
     if is_accused_side(actor.unit, actor, petition):
         raise NotPermitted(_("This accusation cannot be handled by the accused side (Art. 30)."))
 

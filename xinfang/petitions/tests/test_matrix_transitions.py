@@ -28,7 +28,7 @@ from xinfang.petitions.models import (
     PetitionEvent,
     Rating,
 )
-from xinfang.petitions.tests.test_matrix_world import World, world_fixture
+from xinfang.petitions.tests.test_matrix_world import NOW, World, world_fixture
 from xinfang.petitions.workflow import TRANSITIONS, Action, State
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +109,21 @@ CALLS: dict[Action, Call] = {
     Action.ATTACH: lambda w, p: services.petition_add_attachments(
         petition=p, actor=w.people.registrar_a, files=[SimpleUploadedFile("补充.pdf", b"%PDF-1.4 test")]
     ),
+    Action.SUPERVISE: lambda w, p: services.petition_supervise(
+        petition=p, actor=w.people.supervisor, to_unit="A1区住建局", reply_due=NOW.date()
+    ),
+    Action.TAKE_CHARGE: lambda w, p: services.petition_take_charge(
+        petition=p, actor=w.people.supervisor, leader="张副市长", unit="A1区住建局"
+    ),
+    Action.RECEIVE: lambda w, p: services.petition_receive(
+        petition=p, actor=w.people.supervisor, leader="张副市长", on=NOW.date()
+    ),
+    Action.COORDINATE: lambda w, p: services.petition_coordinate(
+        petition=p, actor=w.people.supervisor, meeting="市信访工作联席会议"
+    ),
+    Action.FOLLOW_UP_VISIT: lambda w, p: services.petition_follow_up_visit(
+        petition=p, actor=w.people.supervisor, on=NOW.date(), view="满意"
+    ),
 }
 
 # REGISTER creates a petition; it has no source state and is not an action on an existing one.
@@ -155,6 +170,12 @@ OWN_ENDPOINTS = {
     Action.RATE: "petition_rate",  # also POST /api/v1/track/{编号}/rate/
     Action.URGE: "petition_urge",  # POST /api/v1/track/{编号}/urge/
     Action.ATTACH: "petition_add_attachments",  # POST /api/v1/petitions/{id}/attachments/ and track/…/attachments/
+    # Taken from the desks of xinfang.supervision, reception, casework and joint, through their own endpoints.
+    Action.SUPERVISE: "petition_supervise",
+    Action.TAKE_CHARGE: "petition_take_charge",
+    Action.RECEIVE: "petition_receive",
+    Action.COORDINATE: "petition_coordinate",
+    Action.FOLLOW_UP_VISIT: "petition_follow_up_visit",
 }
 
 
