@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest install migrate demo bench lock messages screenshots clean
+.PHONY: run worker test lint typecheck pytest install migrate demo bench lock messages screenshots clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11 (python3.11 not found; set PYTHON=...)"; exit 1; }
@@ -25,9 +25,24 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
+# The embedded default: the web server plus, without XINFANG_REDIS_URL, the in-process job scheduler
+# (`manage.py jobs loop`) in the background, stopped when the server stops. With Redis, run `make worker` too.
 run: demo
 	@echo "xinfang: http://127.0.0.1:$(PORT)/  (API docs: http://127.0.0.1:$(PORT)/api/docs/)"
+	@if [ -n "$$XINFANG_REDIS_URL" ]; then \
+		echo "XINFANG_REDIS_URL is set: periodic jobs run on Celery (make worker)"; \
+		exec $(PY) manage.py runserver 127.0.0.1:$(PORT); \
+	fi; \
+	$(PY) manage.py jobs loop & jobs_pid=$$!; \
+	trap 'kill $$jobs_pid 2>/dev/null; wait $$jobs_pid 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Celery worker with the beat scheduler embedded (one process is enough for a single machine; production runs
+# `celery -A xinfang beat` once and workers separately, see docs/deployment.md).
+worker: migrate
+	@test -n "$$XINFANG_REDIS_URL" || { echo "set XINFANG_REDIS_URL (e.g. redis://127.0.0.1:6379/0); without it make run runs the jobs"; exit 1; }
+	$(VENV)/bin/celery -A xinfang worker --beat --loglevel=info
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -57,3 +57,6 @@ fi
 echo "== [bench] measure (sizes: $SIZES)"
 # shellcheck disable=SC2086
 PYTHONPATH="$ROOT" "$PY" bench/measure.py --sizes $SIZES
+
+echo "== [bench] supervision: overdue sweep and monthly bulletin (bench/supervision_bench.py)"
+PYTHONPATH="$ROOT" "$PY" bench/supervision_bench.py

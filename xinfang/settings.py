@@ -184,6 +184,11 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "xinfang.petitions.models.DocumentKind",
         "DayKindEnum": ["calendar", "working"],
         "AgreementKindEnum": [("mediation", "mediation"), ("settlement", "settlement")],
+        "SatisfactionEnum": "xinfang.petitions.models.Satisfaction",
+        "AgendaKindEnum": "xinfang.joint.models.AgendaKind",
+        "TriageKindEnum": "xinfang.joint.models.TriageKind",
+        "VisitOutcomeEnum": "xinfang.joint.models.VisitOutcome",
+        "CaseKindEnum": "xinfang.casework.models.CaseKind",
     },
 }
 
@@ -223,3 +228,45 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Background jobs (Celery + Redis) and notifications ---
+# With XINFANG_REDIS_URL (e.g. redis://127.0.0.1:6379/0) tasks go to Redis and run on `celery -A xinfang worker`,
+# periodic jobs are sent by `celery -A xinfang beat`. Without it (the embedded default) tasks run eagerly,
+# in-process, and `manage.py jobs loop` (started by `make run`) runs the periodic jobs. XINFANG_CELERY_EAGER
+# overrides the choice (CI sets it to 1 so the suite runs eagerly while the real-worker test uses Redis).
+XINFANG_REDIS_URL = os.environ.get("XINFANG_REDIS_URL", "").strip()
+CELERY_BROKER_URL = XINFANG_REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = XINFANG_REDIS_URL or None
+CELERY_RESULT_EXPIRES = 24 * 3600
+CELERY_TASK_ALWAYS_EAGER = env_bool("XINFANG_CELERY_EAGER", not XINFANG_REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE  # crontab schedules are in Asia/Shanghai
+CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
+# Embedded scheduler (`manage.py jobs loop`): seconds between checks for due jobs.
+XINFANG_JOBS_LOOP_SECONDS = env_int("XINFANG_JOBS_LOOP_SECONDS", 30, minimum=1)
+
+# Notification channels that send (in-app rows are always written): any of inapp, email, sms.
+XINFANG_NOTIFY_CHANNELS = env_list("XINFANG_NOTIFY_CHANNELS", ["inapp", "email", "sms"])
+# SMS gateway: dotted path to a class with send(phone, text) that raises on failure. Default: log only.
+XINFANG_SMS_GATEWAY = os.environ.get("XINFANG_SMS_GATEWAY", "") or "xinfang.notify.channels.ConsoleSmsGateway"
+# Delivery attempts per e-mail/SMS before it is recorded as failed; the delay doubles from the base each time.
+XINFANG_NOTIFY_MAX_ATTEMPTS = env_int("XINFANG_NOTIFY_MAX_ATTEMPTS", 4, minimum=1)
+XINFANG_NOTIFY_RETRY_SECONDS = env_int("XINFANG_NOTIFY_RETRY_SECONDS", 60, minimum=0)
+# Prefix for relative links in e-mail and SMS (e.g. https://xinfang.example.gov.cn).
+XINFANG_SITE_URL = os.environ.get("XINFANG_SITE_URL", "").strip()
+# E-mail: printed to the console in development; SMTP otherwise (or any backend by dotted path).
+EMAIL_BACKEND = os.environ.get("XINFANG_EMAIL_BACKEND", "") or (
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("XINFANG_EMAIL_HOST", "") or "localhost"
+EMAIL_PORT = env_int("XINFANG_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = os.environ.get("XINFANG_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("XINFANG_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("XINFANG_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("XINFANG_EMAIL_TIMEOUT", 20, minimum=1)
+DEFAULT_FROM_EMAIL = os.environ.get("XINFANG_EMAIL_FROM", "") or "xinfang@localhost"

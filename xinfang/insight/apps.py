@@ -8,3 +8,6 @@ class InsightConfig(AppConfig):
     name = "xinfang.insight"
     label = "insight"
     verbose_name = _("Text intelligence")
+
+    def ready(self) -> None:
+        from xinfang.insight import signals  # noqa: F401 - connects the receivers

@@ -20,13 +20,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from xinfang.insight.core import dedup, hot
 from xinfang.insight.core.places import Gazetteer, Place
 from xinfang.insight.core.records import Message
 from xinfang.insight.core.routing import Suggestion, TaxonomyKeywords, TextClassifier, load_model
 from xinfang.insight.models import PetitionFingerprint
+from xinfang.orgs.models import Unit
 from xinfang.petitions.models import Category, Petition, Petitioner
 
 _SIGNED = 1 << 63
@@ -80,6 +81,80 @@ def routing_suggestions(petition: Petition, *, k: int = 3) -> list[Suggestion]:
     return _suggester().suggest([petition_message(petition)], k=k)[0]
 
 
+def draft_routing_suggestions(title: str, text: str, *, k: int = 3) -> list[Suggestion]:
+    """:func:`routing_suggestions` for a petition still being typed at registration."""
+    if not (title.strip() or text.strip()):
+        return []
+    return _suggester().suggest([Message(id="draft", title=title, text=text)], k=k)[0]
+
+
+@dataclass(frozen=True)
+class CategorySuggestion:
+    """A suggested first-level category, with the ``Category`` row of that name when the tree has one."""
+
+    label: str
+    confidence: float
+    category: Category | None
+
+
+def with_categories(suggestions: Sequence[Suggestion]) -> list[CategorySuggestion]:
+    """Attach the first-level ``Category`` of each suggested label (one query)."""
+    rows = {c.name: c for c in Category.objects.filter(level=1, name__in=[s.label for s in suggestions])}
+    return [CategorySuggestion(s.label, round(float(s.confidence), 4), rows.get(s.label)) for s in suggestions]
+
+
+@dataclass(frozen=True)
+class UnitSuggestion:
+    """A unit the petition might go to, and why: ``usual`` — where the holder sent petitions of the suggested
+    category before (``share`` of them); ``locality`` — the petition department of the 问题属地 (属地管理)."""
+
+    unit: Unit
+    reason: str
+    share: float | None = None
+
+
+USUAL_UNIT_DAYS = 365  # how far back "where the holder usually sends this category" looks
+
+
+def unit_suggestions(petition: Petition, category: str, *, k: int = 2) -> list[UnitSuggestion]:
+    """Units to route to: the 属地 petition department below the holder, then the units that accepted most of the
+    holder's petitions of ``category`` (a first-level name) over the last year — one aggregate query."""
+    from xinfang.core import timeutil
+    from xinfang.petitions.selectors import petition_dept_for_division
+
+    holder = petition.current_unit
+    found: list[UnitSuggestion] = []
+    code = petition.problem_division_code
+    if not code:
+        place = locate_problem(petition)
+        code = place.code if place is not None else ""
+    if code:
+        dept = petition_dept_for_division(code)
+        if dept is not None and dept.pk != holder.pk and dept.is_within(holder.scope_path):
+            found.append(UnitSuggestion(dept, "locality"))
+    if category:
+        since = timeutil.today() - dt.timedelta(days=USUAL_UNIT_DAYS)
+        rows = list(
+            Petition.objects.filter(
+                Q(category__full_name=category) | Q(category__full_name__startswith=category + " / "),
+                routed_from_unit=holder,
+                handling_unit__isnull=False,
+                received_on__gte=since,
+            )
+            .values("handling_unit")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "handling_unit")[: k + 1]
+        )
+        total = sum(r["n"] for r in rows)
+        units = Unit.objects.active().in_bulk([r["handling_unit"] for r in rows])
+        shown = {u.unit.pk for u in found}
+        for r in rows:
+            unit = units.get(r["handling_unit"])
+            if unit is not None and unit.pk not in shown and len(found) < k + 1:
+                found.append(UnitSuggestion(unit, "usual", round(r["n"] / total, 4)))
+    return found
+
+
 # --- near duplicates and repeats -----------------------------------------------------------------------------
 
 
@@ -102,6 +177,38 @@ def fingerprint_petition(petition: Petition) -> int:
         PetitionFingerprint.objects.filter(petition=petition).delete()
         PetitionFingerprint.objects.bulk_create(PetitionFingerprint(petition=petition, key=k) for k in set(keys))
     return len(set(keys))
+
+
+def fingerprint_many(petitions: Sequence[Petition]) -> int:
+    """Index many petitions at once (backfill, demo): signatures computed in one vectorised pass, existing keys
+    kept (idempotent). Returns the number of band-key rows inserted or already there."""
+    if not petitions:
+        return 0
+    hash_sets = []
+    for p in petitions:
+        message = petition_message(p)
+        hash_sets.append(dedup.shingle_hashes(dedup.document(message.title, message.text)))
+    keys = dedup.band_keys(dedup.MinHasher().signatures(hash_sets))
+    rows = [
+        PetitionFingerprint(petition_id=p.pk, key=k)
+        for p, h, row in zip(petitions, hash_sets, keys.tolist(), strict=True)
+        if len(h)
+        for k in set(_signed(row))
+    ]
+    PetitionFingerprint.objects.bulk_create(rows, ignore_conflicts=True, batch_size=5000)
+    return len(rows)
+
+
+def fingerprint_after_commit(petition_id: int) -> None:
+    """Schedule :func:`fingerprint_petition` for after the registering transaction commits (the signal handler
+    in ``apps.py``); a failure is logged, never shown to the registrar (``robust``)."""
+
+    def run() -> None:
+        petition = Petition.objects.filter(pk=petition_id).first()
+        if petition is not None:
+            fingerprint_petition(petition)
+
+    transaction.on_commit(run, robust=True)
 
 
 @dataclass(frozen=True)
@@ -141,18 +248,16 @@ def similar_petitions(
     return found
 
 
-def _person_keys(person: Petitioner) -> set[str]:
-    """What identifies a petitioner across petitions: 身份证号, else phone (names alone are too common)."""
-    keys = set()
-    if person.id_number:
-        keys.add("id:" + person.id_number.upper())
-    if person.phone:
-        keys.add("phone:" + person.phone.replace("-", ""))
-    return keys
-
-
 def _identity_keys(petition: Petition) -> set[str]:
-    return {k for p in petition.petitioners.all() for k in _person_keys(p)}
+    from xinfang.petitions.services.repeats import identity_keys
+
+    return identity_keys(petition)
+
+
+def _person_keys(person: Petitioner) -> set[str]:
+    from xinfang.petitions.services.repeats import person_keys
+
+    return person_keys(person)
 
 
 @dataclass(frozen=True)
@@ -167,6 +272,12 @@ class RepeatCandidateInfo:
     bar_ground: str  # DeclineGround value ("terminated" → Art. 36 ¶3, "already_handled" → Art. 19 ¶3) or ""
     bar_message: str
 
+    @property
+    def bar_article(self) -> str:
+        if not self.bar_ground:
+            return ""
+        return "Art. 36 ¶3" if self.bar_ground == "terminated" else "Art. 19 ¶3"
+
 
 def repeat_candidates(
     petition: Petition, *, limit: int = 200, within: QuerySet[Petition] | None = None
@@ -177,37 +288,81 @@ def repeat_candidates(
     compared exactly with :func:`xinfang.insight.core.dedup.repeat_candidates`. For each candidate the spine's own
     :func:`~xinfang.petitions.services.bars.acceptance_bar` is asked, on an unsaved copy linked to the candidate,
     whether Art. 19 ¶3 or Art. 36 ¶3 would bar accepting this petition. ``within`` limits the earlier petitions
-    considered (the bar check itself needs all of them; the display may need only the visible ones).
+    considered (e.g. ``petitions_visible_to(user)`` when they are shown to a user).
     """
+    people = list(petition.petitioners.all())
+    message = petition_message(petition)
+    return _repeat_candidates(
+        message.title,
+        message.text,
+        ids={p.id_number.upper() for p in people if p.id_number},
+        phones={p.phone for p in people if p.phone},
+        before_pk=petition.pk,
+        holder=petition.current_unit,
+        limit=limit,
+        within=within,
+    )
+
+
+def draft_repeat_candidates(
+    *,
+    title: str,
+    text: str,
+    id_numbers: Sequence[str],
+    phones: Sequence[str],
+    holder: Any,
+    within: QuerySet[Petition],
+    limit: int = 200,
+) -> list[RepeatCandidateInfo]:
+    """:func:`repeat_candidates` for a petition still being typed at registration (nothing saved yet)."""
+    return _repeat_candidates(
+        title,
+        text,
+        ids={i.strip().upper() for i in id_numbers if i.strip()},
+        phones={p.strip() for p in phones if p.strip()},
+        before_pk=None,
+        holder=holder,
+        limit=limit,
+        within=within,
+    )
+
+
+def _repeat_candidates(
+    title: str,
+    text: str,
+    *,
+    ids: set[str],
+    phones: set[str],
+    before_pk: int | None,
+    holder: Any,
+    limit: int,
+    within: QuerySet[Petition] | None,
+) -> list[RepeatCandidateInfo]:
     from xinfang.petitions.services.bars import acceptance_bar
     from xinfang.petitions.workflow import State
 
-    people = list(petition.petitioners.all())
-    ids = {p.id_number.upper() for p in people if p.id_number}
-    phones = {p.phone for p in people if p.phone}
     if not ids and not phones:
         return []
     match = Q(petitioners__id_number__in=ids) | Q(petitioners__phone__in=phones)
     pool = within if within is not None else Petition.objects.all()
+    if before_pk is not None:
+        pool = pool.filter(pk__lt=before_pk)
     earlier = list(
-        pool.filter(match, pk__lt=petition.pk)
+        pool.filter(match)
         .select_related("current_unit")
         .prefetch_related("petitioners")
         .distinct()
         .order_by("-pk")[:limit]
     )
     by_id = {str(e.pk): e for e in earlier}
-    message = petition_message(petition)
-    scored = dedup.repeat_candidates(
-        message.title, message.text, ((str(e.pk), e.title, petition_message(e).text) for e in earlier)
-    )
+    scored = dedup.repeat_candidates(title, text, ((str(e.pk), e.title, petition_message(e).text) for e in earlier))
     result = []
     for cand in scored:
         other = by_id[cand.id]
         matched = (
             "id_number" if any(p.id_number.upper() in ids for p in other.petitioners.all() if p.id_number) else "phone"
         )
-        probe = Petition(pk=petition.pk, current_unit=petition.current_unit, previous=other)
+        probe = Petition(pk=before_pk, current_unit=holder, previous=other)
         bar = acceptance_bar(probe)
         result.append(
             RepeatCandidateInfo(
@@ -221,6 +376,42 @@ def repeat_candidates(
             )
         )
     return result
+
+
+# --- everything the staff detail shows -----------------------------------------------------------------------
+
+# States in which routing suggestions matter: the petition still waits to be routed or accepted.
+ROUTING_STATES = frozenset({"registered", "pending_acceptance", "disputed"})
+SHOWN = 10  # candidates and similar petitions shown at most
+
+
+@dataclass(frozen=True)
+class StaffInsight:
+    """What the staff detail of a petition shows (API fields and the workbench page). Suggestions only."""
+
+    categories: list[CategorySuggestion]
+    units: list[UnitSuggestion]
+    place: Place | None
+    repeats: list[RepeatCandidateInfo]
+    similar: list[SimilarPetition]
+
+
+def staff_insight(user: Any, petition: Petition) -> StaffInsight:
+    """Routing suggestions (in routing states), 重复信访 candidates and near-identical petitions by others — each
+    limited to the petitions ``user`` may see. A handful of indexed queries and one cached model."""
+    from xinfang.petitions.selectors import petitions_visible_to
+
+    visible = petitions_visible_to(user)
+    categories: list[CategorySuggestion] = []
+    units: list[UnitSuggestion] = []
+    place = None
+    if petition.state in ROUTING_STATES:
+        categories = with_categories(routing_suggestions(petition, k=3))
+        place = locate_problem(petition)
+        units = unit_suggestions(petition, categories[0].label if categories else "")
+    repeats = repeat_candidates(petition, within=visible)[:SHOWN]
+    similar = [s for s in similar_petitions(petition, within=visible) if not s.same_petitioner][:SHOWN]
+    return StaffInsight(categories, units, place, repeats, similar)
 
 
 # --- hot issues and places -----------------------------------------------------------------------------------

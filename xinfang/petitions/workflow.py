@@ -81,6 +81,7 @@ class Action(models.TextChoices):
     DECIDE_RECHECK = "decide_recheck", _("Issue re-examination opinion")  # 复核意见 → 终结
     CLOSE = "close", _("Close")  # 办结 (no review requested in time)
     ATTACH = "attach", _("Add attachments")  # 补充材料
+    LINK_REPEAT = "link_repeat", _("Link as a repeat petition")  # 关联重复信访 (Art. 19 ¶3, Art. 36 ¶3)
     # Taken from the leaders' and supervisors' desks (xinfang.supervision, reception, casework, joint):
     SUPERVISE = "supervise", _("Supervise (督办)")  # 督办 with a written-reply deadline (Arts. 38, 40)
     TAKE_CHARGE = "take_charge", _("Leader takes charge (包案)")  # 包案领导 + 责任单位 + 责任人 (Art. 18)
@@ -153,6 +154,17 @@ TRANSITIONS: dict[Action, Transition] = {
         _t(Action.END_HEARING, {_S.RECHECK}, None, _H, _HANDLERS, "Art. 36 ¶2"),
         _t(Action.DECIDE_RECHECK, {_S.RECHECK}, _S.TERMINATED, _H, _HEADS, "Art. 36"),
         _t(Action.ATTACH, set(OPEN_STATES), None, Actor.ANY_INVOLVED, _ROUTERS, "Art. 19"),
+        # 关联重复信访: the link decides whether Art. 19 ¶3 / Art. 36 ¶3 bars acceptance, and acceptance_bar is
+        # consulted by forwarding, assigning, accepting and declining — all taken from these two states. After
+        # acceptance (or once the item has ended) a link would bar nothing, so it is no longer offered.
+        _t(
+            Action.LINK_REPEAT,
+            {_S.REGISTERED, _S.PENDING_ACCEPTANCE},
+            None,
+            _H,
+            _ROUTERS,
+            "Art. 19 ¶3, Art. 36 ¶3",
+        ),
         _t(Action.CLOSE, {_S.REPLIED, _S.REVIEWED}, _S.CLOSED, _H, _ROUTERS, "Arts. 35–36 (window passed)"),
         _t(Action.SUPERVISE, set(OPEN_STATES), None, _V, _OVERSEERS, "Arts. 38, 40"),
         # A backlog case (积案) may be an ended matter the petitioner still pursues: every state is a source.

@@ -208,12 +208,18 @@ _DETAIL_LABELS = {
     "target": gettext_lazy("rated"),
     "channel": gettext_lazy("channel"),
     "received_on": gettext_lazy("received on"),
+    "reply_due": gettext_lazy("Written reply due"),
+    "leader": gettext_lazy("Leader"),
+    "on": gettext_lazy("Date"),
+    "meeting": gettext_lazy("Meeting"),
+    "view": gettext_lazy("Petitioner's view"),
 }
 _CHOICE_LABELS: dict[str, dict[str, Any]] = {
     "outcome": {**dict(Outcome.choices), **dict(ReviewOutcome.choices), "redo": Action.ORDER_REDO.label},
     "route": dict(DivertRoute.choices),
     "ground": dict(DeclineGround.choices),
     "value": dict(Satisfaction.choices),
+    "view": dict(Satisfaction.choices),
     "target": dict(RatingTarget.choices),
     "channel": dict(Channel.choices),
 }

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.orgs.models import Unit
-from xinfang.petitions.models import Petition
+from xinfang.petitions.models import Clock, Petition
 
 
 class AssignmentSource(models.TextChoices):
@@ -63,3 +65,259 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.due:%Y-%m-%d} {self.matter[:20]}"
+
+
+# --------------------------------------------------------------------------------------------- clock warnings
+
+
+class WarningLevel(models.TextChoices):
+    """预警 levels of a running obligation clock (thresholds: ``xinfang.supervision.levels``)."""
+
+    DUE_SOON = "due_soon", _("Due soon")  # 临期
+    OVERDUE = "overdue", _("Overdue")  # 超期
+    SEVERE = "severe", _("Seriously overdue")  # 严重超期
+
+
+class ClockWarning(models.Model):
+    """A level a clock reached, written once by the overdue sweep (so each level is notified once)."""
+
+    clock = models.ForeignKey(
+        Clock, verbose_name=_("time limit"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    level = models.CharField(_("warning level"), max_length=10, choices=WarningLevel.choices)
+    raised_on = models.DateField(_("raised on"))
+    owing_unit = models.ForeignKey(
+        Unit, verbose_name=_("owing unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    owing_path = models.CharField(max_length=96, blank=True)
+
+    class Meta:
+        verbose_name = _("clock warning")
+        verbose_name_plural = _("clock warnings")
+        constraints = [models.UniqueConstraint(fields=["clock", "level"], name="clockwarning_once_per_level")]
+        indexes = [models.Index(fields=["owing_path", "raised_on"], name="clockwarning_path_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.clock_id} {self.level} {self.raised_on}"
+
+
+# --------------------------------------------------------------------------------------------- 督办单
+
+
+class OrderStatus(models.TextChoices):
+    ISSUED = "issued", _("Awaiting reply")  # 已下发，待回复
+    REPLIED = "replied", _("Replied")  # 已回复
+    ESCALATED = "escalated", _("Escalated")  # 逾期未复，已升级督办
+    CLOSED = "closed", _("Closed")  # 已办结
+
+
+OPEN_ORDER_STATUSES = (OrderStatus.ISSUED, OrderStatus.ESCALATED)
+
+
+class SupervisionOrder(models.Model):
+    """督办单 — a supervising unit orders a unit to act on a matter and to reply in writing by a date (Arts. 38, 40).
+
+    Escalation (升级督办) when the reply deadline passes raises ``escalation_level`` and sets a new deadline;
+    every step is an immutable ``OrderLog`` row.
+    """
+
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    year = models.PositiveSmallIntegerField()
+    serial = models.PositiveIntegerField()
+    issuing_unit = models.ForeignKey(Unit, verbose_name=_("issuing unit"), on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
+    )
+    target_unit = models.ForeignKey(
+        Unit, verbose_name=_("unit supervised"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    target_path = models.CharField(max_length=96)
+    petition = models.ForeignKey(
+        Petition, verbose_name=_("petition"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    matter = models.TextField(_("matter"))
+    requirements = models.TextField(_("requirements"), blank=True)
+    is_listed = models.BooleanField(_("listed for supervision"), default=False)  # 挂牌督办
+    issued_on = models.DateField(_("issued on"))
+    first_reply_due = models.DateField(_("original reply deadline"))
+    reply_due = models.DateField(_("reply deadline"))
+    status = models.CharField(_("status"), max_length=10, choices=OrderStatus.choices, default=OrderStatus.ISSUED)
+    escalation_level = models.PositiveSmallIntegerField(_("escalations"), default=0)
+    reply_text = models.TextField(_("written reply"), blank=True)
+    replied_on = models.DateField(_("replied on"), null=True, blank=True)
+    first_replied_on = models.DateField(null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("supervision order")
+        verbose_name_plural = _("supervision orders")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuing_unit", "year", "serial"], name="supervisionorder_serial"),
+        ]
+        indexes = [
+            models.Index(fields=["target_unit", "status"], name="order_target_idx"),
+            models.Index(fields=["target_path", "issued_on"], name="order_path_idx"),
+            models.Index(
+                fields=["reply_due"],
+                name="order_open_due_idx",
+                condition=Q(status__in=["issued", "escalated"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_ORDER_STATUSES
+
+
+class OrderStep(models.TextChoices):
+    ISSUED = "issued", _("Issued")
+    REPLIED = "replied", _("Replied in writing")
+    RETURNED = "returned", _("Reply returned")
+    CLOSED = "closed", _("Reply accepted and closed")
+    ESCALATED = "escalated", _("Escalated: reply deadline missed")
+
+
+class OrderLog(models.Model):
+    """One immutable step of a 督办单 (rows are only inserted)."""
+
+    order = models.ForeignKey(SupervisionOrder, on_delete=models.CASCADE, related_name="log")
+    step = models.CharField(_("step"), max_length=10, choices=OrderStep.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    at = models.DateTimeField(_("time"))
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.step}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("Supervision order log rows are immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("Supervision order log rows are immutable")
+
+
+# --------------------------------------------------------------------------------------------- Art. 40
+
+
+class RecommendationKind(models.TextChoices):
+    IMPROVE_WORK = "improve_work", _("Recommendation to improve work")  # 改进工作建议
+    IMPROVE_POLICY = "improve_policy", _("Recommendation to improve policy")  # 完善政策建议
+    ACCOUNTABILITY = "accountability", _("Recommendation to hold accountable")  # 追究责任建议
+
+
+class Adoption(models.TextChoices):
+    ADOPTED = "adopted", _("Adopted")  # 采纳
+    PARTLY = "partly", _("Partly adopted")  # 部分采纳
+    NOT_ADOPTED = "not_adopted", _("Not adopted")  # 不予采纳
+
+
+class Recommendation(models.Model):
+    """Art. 40 recommendation; the recipient replies in writing whether and how it was adopted."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=RecommendationKind.choices)
+    issuing_unit = models.ForeignKey(Unit, verbose_name=_("issuing unit"), on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_unit = models.ForeignKey(Unit, verbose_name=_("addressed to"), on_delete=models.PROTECT, related_name="+")
+    to_path = models.CharField(max_length=96)
+    order = models.ForeignKey(
+        SupervisionOrder,
+        verbose_name=_("supervision order"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+    )
+    petitions = models.ManyToManyField(Petition, verbose_name=_("petitions"), blank=True, related_name="+")
+    text = models.TextField(_("recommendation"))
+    issued_on = models.DateField(_("issued on"))
+    feedback_due = models.DateField(_("feedback due"))
+    adoption = models.CharField(_("adoption"), max_length=12, choices=Adoption.choices, blank=True)
+    feedback_text = models.TextField(_("written feedback"), blank=True)
+    feedback_on = models.DateField(_("feedback on"), null=True, blank=True)
+    feedback_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(
+                fields=["feedback_due"], name="recommendation_open_idx", condition=Q(feedback_on__isnull=True)
+            ),
+            models.Index(fields=["to_path", "issued_on"], name="recommendation_path_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.to_unit_id}"
+
+
+# --------------------------------------------------------------------------------------------- 约谈
+
+
+class Interview(models.Model):
+    """约谈 — leaders of a unit are called in over its petition work (Art. 39); 责令限期整改 become assignments."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit interviewed"), on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=96)
+    persons = models.TextField(_("persons interviewed"))
+    reason = models.TextField(_("reason"))
+    held_on = models.DateField(_("held on"))
+    conducted_by = models.CharField(_("conducted by"), max_length=200)  # the leaders who held it
+    by_unit = models.ForeignKey(Unit, verbose_name=_("held by unit"), on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    minutes = models.TextField(_("minutes"), blank=True)
+    order = models.ForeignKey(
+        SupervisionOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="interviews"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("interview")
+        verbose_name_plural = _("interviews")
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["unit_path", "held_on"], name="interview_path_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.held_on}"
+
+
+# --------------------------------------------------------------------------------------------- 通报
+
+
+class Bulletin(models.Model):
+    """每月通报 — a month's figures per unit in a unit's scope, ranked; stored as a snapshot."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("issuing unit"), on_delete=models.PROTECT, related_name="+")
+    scope_path = models.CharField(max_length=96)
+    month = models.DateField(_("month"))  # the first day of the month
+    data = models.JSONField(default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("generated at"))
+
+    class Meta:
+        verbose_name = _("bulletin")
+        verbose_name_plural = _("bulletins")
+        ordering = ["-month", "unit_id"]
+        constraints = [models.UniqueConstraint(fields=["unit", "month"], name="bulletin_once_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%Y-%m}"

@@ -54,6 +54,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "value": _("Rating"),
     "comment": _("Comment"),
     "message": _("What the petitioner said when urging"),
+    "previous": _("Number of the earlier petition"),
 }
 ACTION_FIELD_LABELS: dict[tuple[Action, str], Promise] = {
     (Action.REFER_DISCIPLINE, "to_unit"): _("Discipline inspection and supervision organ"),
@@ -74,6 +75,9 @@ FIELD_HELP: dict[tuple[Action, str], Promise] = {
     (Action.ESCALATE_DISPUTE, "units"): _("Choose at least two units; their common superior decides."),
 }
 ACTION_HINTS: dict[Action, Promise] = {
+    Action.LINK_REPEAT: _(
+        "Link to the same petitioner's earlier petition on the same matter; acceptance then checks Arts. 19 and 36."
+    ),
     Action.FORWARD: _("Send the petition to the competent unit; it owes a written notice within 15 days."),
     Action.ASSIGN: _("Assign an important matter; the unit must report the result within the feedback period."),
     Action.OBJECT: _(

@@ -27,6 +27,7 @@ from xinfang.petitions.models import (
     ReviewOutcome,
     Satisfaction,
 )
+from xinfang.petitions.workflow import State
 
 
 def verbose(model: type[Model], name: str) -> Any:
@@ -49,6 +50,8 @@ _CHOICES: dict[str, list[type[TextChoices]]] = {
     "channel": [Channel],
     "target": [RatingTarget],
     "value": [Satisfaction],
+    "view": [Satisfaction],
+    "previous_state": [State],
 }
 
 
@@ -83,6 +86,14 @@ def _event_labels() -> dict[str, Any]:
         "notice": _("Text of the notice"),
         "summary": _("What is major or urgent"),
         "message": _("Message"),
+        # The desk actions (督办, 包案, 接访, 联席会议, 回访); "ref" points into the desk and stays internal.
+        "reply_due": _("Written reply due"),
+        "leader": _("Leader"),
+        "on": _("Date"),
+        "meeting": _("Meeting"),
+        "view": _("Petitioner's view"),
+        "previous_state": _("State of the earlier petition"),
+        "replaced": _("Replaces the link to"),
     }
 
 

@@ -2,11 +2,12 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from xinfang.workbench.views import auth, inbox, petition, register, units
+from xinfang.workbench.views import auth, desk, inbox, petition, register, units
 
 app_name = "workbench"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", inbox.inbox, name="inbox"),
+    path("desk/", desk.leader_desk, name="desk"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("register/", register.register, name="register"),

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from xinfang.insight.core.records import Message
-from xinfang.insight.core.routing import TaxonomyKeywords, TextClassifier, TrainingError, check_labels, load_model
+from xinfang.insight.core.routing import (
+    TaxonomyKeywords,
+    TextClassifier,
+    TrainingError,
+    check_labels,
+    load_model,
+    taxonomy_rows_from_names,
+    without_copies,
+)
 
 TOPICS = {
     "教育文体": ["学校", "学位", "老师", "入学", "幼儿园", "课外辅导", "学生"],
@@ -78,3 +86,49 @@ def test_cold_start_from_the_taxonomy(tmp_path):
 def test_a_folder_without_a_model_is_explained(tmp_path):
     with pytest.raises(TrainingError, match="holds no routing model"):
         load_model(tmp_path)
+
+
+ROWS = [
+    ("劳动和社会保障", "工资福利", "拖欠工资"),
+    ("劳动和社会保障", "社会保险", "养老保险"),
+    ("教育文体", "教育", "义务教育入学"),
+    ("交通运输", "城市交通", "公交线路"),
+    ("环境保护", "环境污染", "噪声污染"),  # not a trained category: left out of the keyword features
+]
+
+
+def test_taxonomy_keywords_join_the_text_features_and_survive_saving(tmp_path):
+    model = TextClassifier().fit(corpus(), taxonomy=ROWS)
+    assert model.meta["keyword_categories"] == ["交通运输", "劳动和社会保障", "教育文体"]
+    assert model.meta["keyword_weight"] > 0
+    new = [Message(id="n", title="公司拖欠工资", text="老板拖欠工资三个月，养老保险也没交。")]
+    assert model.suggest(new, k=1)[0][0].label == "劳动和社会保障"
+    model.save(tmp_path)
+    again = load_model(tmp_path)
+    assert isinstance(again, TextClassifier)
+    assert again.probabilities(new)[0].tolist() == pytest.approx(model.probabilities(new)[0].tolist())
+    # Without a taxonomy the model is the text model alone.
+    assert TextClassifier().fit(corpus()).meta["keyword_categories"] == []
+
+
+def test_taxonomy_rows_are_read_back_from_the_known_paths():
+    known = {name for row in ROWS for name in (*row, " / ".join(row[:2]), " / ".join(row))}
+    assert taxonomy_rows_from_names(known) == sorted(ROWS)
+    model = TextClassifier().fit(corpus(), known=known)
+    assert model.meta["keyword_categories"] == ["交通运输", "劳动和社会保障", "教育文体"]
+
+
+def test_copies_of_held_out_messages_never_reach_the_training_pool():
+    held = Message(
+        id="t1",
+        title="A2区丽发新城搅拌站噪音扰民",
+        text="丽发新城小区旁边的搅拌站日夜施工，噪音很大，严重影响居民休息，希望有关部门尽快处理。",
+    )
+    pool = [
+        Message(id="u1", title="再次反映搅拌站问题", text="您好！" + held.text.replace("很大", "非常大") + "谢谢！"),
+        Message(id="u2", title="A2区丽发新城搅拌站噪音扰民", text="同上。"),
+        Message(id="u3", title="A1区幼儿园收费过高", text="孩子所在的幼儿园每学期收费上涨，家长负担很重。"),
+        Message(id="u4", title="", text="丽发新城小区的绿化很好。"),
+    ]
+    assert [m.id for m in without_copies(pool, [held])] == ["u3", "u4"]
+    assert without_copies(pool, []) == pool

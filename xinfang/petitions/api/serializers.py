@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from xinfang.core import timeutil
@@ -209,6 +211,30 @@ class ReviewDecisionSerializer(serializers.Serializer[dict[str, Any]]):
     opinion = serializers.CharField(max_length=20000)
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class EarlierPetitionField(serializers.Field):  # type: ignore[type-arg]
+    """An earlier petition given by its 编号.
+
+    An unknown number becomes an unsaved petition, which the service refuses exactly as it refuses one the actor
+    may not see: the same message either way, so the field is no oracle for which numbers exist.
+    """
+
+    default_error_messages = {"blank": _("Give the earlier petition's number.")}
+
+    def to_internal_value(self, data: Any) -> Petition:
+        number = str(data).strip().upper()[:40]
+        if not number:
+            self.fail("blank")
+        return Petition.objects.filter(number=number).first() or Petition(number=number)
+
+    def to_representation(self, value: Petition) -> str:
+        return value.number
+
+
+class LinkRepeatSerializer(NoteSerializer):
+    previous = EarlierPetitionField(help_text=_("Earlier 编号"))
+
+
 class EmptySerializer(serializers.Serializer[dict[str, Any]]):
     pass
 
@@ -395,6 +421,12 @@ class PublicEventSerializer(EventSerializer):
             "target",
             "channel",
             "received_on",
+            # 督办 / 包案 / 接访 / 联席会议 / 回访: the petitioner sees who took the matter up and the reply date.
+            "reply_due",
+            "leader",
+            "on",
+            "meeting",
+            "view",
         }
         return {k: v for k, v in obj.data.items() if k in keep}
 
@@ -546,6 +578,108 @@ class PetitionDetailSerializer(serializers.ModelSerializer[Petition]):
 
         user = self.context["request"].user
         return [str(a) for a in allowed_actions(user, obj)]
+
+
+# ---------------------------------------------------------------- text intelligence on the staff detail
+# Computed by ``xinfang.insight.integration.staff_insight`` (passed in the context as "insight"); suggestions only.
+
+
+class CategorySuggestionSerializer(serializers.Serializer[Any]):
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label
+    confidence = serializers.FloatField()
+    category = serializers.IntegerField(source="category.pk", default=None, allow_null=True)
+
+
+class UnitSuggestionSerializer(serializers.Serializer[Any]):
+    unit = UnitBriefSerializer()
+    reason = serializers.ChoiceField(
+        choices=[("locality", _("Petition department where the problem arose")), ("usual", _("Usual unit"))],
+        help_text=_("locality: 属地 petition department; usual: where this category usually went from this unit"),
+    )
+    share = serializers.FloatField(allow_null=True)
+
+
+class PlaceSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+
+
+class RoutingSuggestionsSerializer(serializers.Serializer[Any]):
+    categories = CategorySuggestionSerializer(many=True)
+    units = UnitSuggestionSerializer(many=True)
+    place = PlaceSerializer(allow_null=True)
+
+
+class RepeatCandidateSerializer(serializers.Serializer[Any]):
+    number = serializers.CharField(source="earlier.number")
+    title = serializers.CharField(source="earlier.title")
+    state = serializers.CharField()
+    state_label = serializers.CharField()
+    received_on = serializers.DateField(source="earlier.received_on")
+    current_unit = serializers.CharField(source="earlier.current_unit.name")
+    similarity = serializers.FloatField()
+    matched_on = serializers.CharField()
+    bars_acceptance = serializers.SerializerMethodField()
+    bar_ground = serializers.CharField()
+    bar_article = serializers.CharField()
+    bar_message = serializers.CharField()
+    linked = serializers.SerializerMethodField()
+
+    def get_bars_acceptance(self, obj: Any) -> bool:
+        return bool(obj.bar_ground)
+
+    def get_linked(self, obj: Any) -> bool:
+        petition = self.context.get("petition")
+        return petition is not None and petition.previous_id == obj.earlier.pk
+
+
+class SimilarPetitionSerializer(serializers.Serializer[Any]):
+    number = serializers.CharField(source="petition.number")
+    title = serializers.CharField(source="petition.title")
+    state = serializers.CharField(source="petition.state")
+    state_label = serializers.CharField(source="petition.get_state_display")
+    received_on = serializers.DateField(source="petition.received_on")
+    similarity = serializers.FloatField()
+
+
+class PetitionStaffDetailSerializer(PetitionDetailSerializer):
+    """The detail with text-intelligence suggestions (GET of one petition by staff; not on lists or actions)."""
+
+    routing_suggestions = serializers.SerializerMethodField(
+        help_text=_("Top-3 categories and suggested units, while the petition waits to be routed or accepted")
+    )
+    repeat_candidates = serializers.SerializerMethodField(
+        help_text=_("The same petitioner's earlier petitions on the same matter that you may see (重复信访)")
+    )
+    similar_petitions = serializers.SerializerMethodField(
+        help_text=_("Near-identical petitions by other people that you may see (propose grouping)")
+    )
+
+    class Meta(PetitionDetailSerializer.Meta):
+        fields = [
+            *PetitionDetailSerializer.Meta.fields,
+            "routing_suggestions",
+            "repeat_candidates",
+            "similar_petitions",
+        ]
+
+    @extend_schema_field(RoutingSuggestionsSerializer(allow_null=True))
+    def get_routing_suggestions(self, obj: Petition) -> dict[str, Any] | None:
+        insight = self.context["insight"]
+        if not insight.categories and not insight.units:
+            return None
+        data = {"categories": insight.categories, "units": insight.units, "place": insight.place}
+        return dict(RoutingSuggestionsSerializer(data).data)
+
+    @extend_schema_field(RepeatCandidateSerializer(many=True))
+    def get_repeat_candidates(self, obj: Petition) -> list[dict[str, Any]]:
+        ctx = {"petition": obj}
+        return list(RepeatCandidateSerializer(self.context["insight"].repeats, many=True, context=ctx).data)
+
+    @extend_schema_field(SimilarPetitionSerializer(many=True))
+    def get_similar_petitions(self, obj: Petition) -> list[dict[str, Any]]:
+        return list(SimilarPetitionSerializer(self.context["insight"].similar, many=True).data)
 
 
 class TrackSerializer(serializers.ModelSerializer[Petition]):

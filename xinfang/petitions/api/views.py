@@ -194,6 +194,10 @@ ACTIONS: dict[Action, ActionSpec] = {
         lambda p, u, d: services.petition_urge(petition=p, actor=u, message=d["message"]),
     ),
     Action.CLOSE: ActionSpec(s.EmptySerializer, lambda p, u, d: services.petition_close(petition=p, actor=u)),
+    Action.LINK_REPEAT: ActionSpec(
+        s.LinkRepeatSerializer,
+        lambda p, u, d: services.petition_link_repeat(petition=p, actor=u, previous=d["previous"], note=d["note"]),
+    ),
 }
 
 
@@ -276,10 +280,20 @@ class PetitionViewSet(viewsets.GenericViewSet[Petition]):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(s.PetitionListSerializer(page, many=True).data)
 
+    @extend_schema(responses=s.PetitionStaffDetailSerializer)
     def retrieve(self, request: Request, key: str) -> Response:
-        petition = selectors.petition_get_visible(staff_user(request), key)
-        ctx = {"request": request, "show_identity": selectors.can_see_identity(staff_user(request), petition)}
-        return Response(s.PetitionDetailSerializer(petition, context=ctx).data)
+        """The whole case, with text-intelligence suggestions (routing, 重复信访 candidates, near-identical petitions),
+        each limited to the petitions the caller may see. Only here: lists and actions do not compute them."""
+        from xinfang.insight.integration import staff_insight
+
+        user = staff_user(request)
+        petition = selectors.petition_get_visible(user, key)
+        ctx = {
+            "request": request,
+            "show_identity": selectors.can_see_identity(user, petition),
+            "insight": staff_insight(user, petition),
+        }
+        return Response(s.PetitionStaffDetailSerializer(petition, context=ctx).data)
 
     @extend_schema(request=s.SubmissionSerializer, responses={201: s.SubmissionResultSerializer})
     def create(self, request: Request) -> Response:

@@ -19,6 +19,7 @@ from xinfang.petitions.services.oversight import (
     petition_supervise,
     petition_take_charge,
 )
+from xinfang.petitions.services.repeats import petition_link_repeat
 from xinfang.petitions.services.review import (
     petition_close,
     petition_decide_recheck,
@@ -62,6 +63,7 @@ __all__ = [
     "petition_escalate_dispute",
     "petition_follow_up_visit",
     "petition_forward",
+    "petition_link_repeat",
     "petition_object",
     "petition_order_redo",
     "petition_rate",

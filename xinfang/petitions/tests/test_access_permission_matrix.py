@@ -179,6 +179,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "decide-recheck": Endpoint("post", "/api/v1/petitions/{key}/decide-recheck/", State.RECHECK,
                                lambda w: {"outcome": "uphold", "opinion": "维持"}, RECHECK_AT_CITY),
     "close": Endpoint("post", "/api/v1/petitions/{key}/close/", "replied_old", lambda w: {}, HANDLE_AT_B),
+    # 关联重复信访 to the same petitioner's earlier item: the holder's routers only.
+    "link-repeat": Endpoint("post", "/api/v1/petitions/{key}/link-repeat/", State.REGISTERED,
+                            lambda w: {"previous": w.petitions[State.CLOSED].number}, ROUTE_AT_A),
     "attachments": Endpoint("post", "/api/v1/petitions/{key}/attachments/", State.HANDLING, _files,
                            (401, 404,  201,  201,  201,  403,  404,  404,  404,  404), multipart=True),
     "attachment-download": Endpoint("get", "/api/v1/petitions/{key}/attachments/{attachment_id}/", State.HANDLING,

@@ -77,6 +77,8 @@ HAPPY: dict[Action, tuple[str, str, dict[str, Any]]] = {
     Action.DECIDE_RECHECK: (State.RECHECK, "city_head", {"outcome": "uphold", "opinion": "维持"}),
     Action.URGE: ("overdue", "registrar_a", {"message": "信访人来电催办"}),
     Action.CLOSE: ("replied_old", "handler_b", {}),
+    # The same petitioner's earlier, closed item (every world petition is 张三's).
+    Action.LINK_REPEAT: (State.REGISTERED, "registrar_a", {"previous": State.CLOSED, "note": "同一事项再次来信"}),
 }
 # What each happy path leaves behind besides the event (checked on the database, not on the response).
 DOCUMENTS = {
@@ -103,6 +105,8 @@ def _resolve(world: World, body: dict[str, Any]) -> dict[str, Any]:
         out["to_unit"] = getattr(world.tree, out["to_unit"]).pk
     if "units" in out:
         out["units"] = [getattr(world.tree, name).pk for name in out["units"]]
+    if "previous" in out:  # a world key becomes that petition's 编号
+        out["previous"] = world.petitions[out["previous"]].number
     return out
 
 

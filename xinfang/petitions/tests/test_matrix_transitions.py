@@ -109,6 +109,9 @@ CALLS: dict[Action, Call] = {
     Action.ATTACH: lambda w, p: services.petition_add_attachments(
         petition=p, actor=w.people.registrar_a, files=[SimpleUploadedFile("补充.pdf", b"%PDF-1.4 test")]
     ),
+    Action.LINK_REPEAT: lambda w, p: services.petition_link_repeat(
+        petition=p, actor=w.people.registrar_a, previous=w.fresh(State.CLOSED)
+    ),
     Action.SUPERVISE: lambda w, p: services.petition_supervise(
         petition=p, actor=w.people.supervisor, to_unit="A1区住建局", reply_due=NOW.date()
     ),

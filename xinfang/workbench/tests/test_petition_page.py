@@ -49,11 +49,14 @@ def pending(personas: Any) -> Petition:
     return petition
 
 
+AT_B = {"accept", "accept_simple", "object", "divert", "decline", "report_urgent", "attach", "link_repeat"}
+
+
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        ("handler_b", {"accept", "accept_simple", "object", "divert", "decline", "report_urgent", "attach"}),
-        ("head_b", {"accept", "accept_simple", "object", "divert", "decline", "report_urgent", "attach"}),
+        ("handler_b", AT_B),
+        ("head_b", AT_B),
         ("registrar_a", {"report_urgent", "attach", "urge"}),  # it forwarded the item; records 催办 by phone
         ("supervisor", set()),  # sees the item in its area, takes no action on it
     ],

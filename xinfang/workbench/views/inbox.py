@@ -11,6 +11,7 @@ from django.shortcuts import render
 
 from xinfang.core import timeutil
 from xinfang.petitions.models import Petition
+from xinfang.supervision.selectors import petition_levels
 from xinfang.workbench import selectors as wb
 from xinfang.workbench.access import staff_required, staff_user
 from xinfang.workbench.forms import InboxFilterForm
@@ -21,6 +22,13 @@ class Row:
     petition: Petition
     due: dt.date | None
     status: str  # running, due_soon (临期), overdue (超期), or "" without a running time limit
+    level: str = ""  # warning level from the supervision thresholds: due_soon, overdue, severe (严重超期) or ""
+
+    @property
+    def level_label(self) -> str:
+        from xinfang.supervision.models import WarningLevel
+
+        return str(WarningLevel(self.level).label) if self.level else ""
 
 
 def due_status(due: dt.date | None, today: dt.date) -> str:
@@ -52,7 +60,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     qs = wb.apply_filters(wb.tab_queryset(user, tab, today), user, filters)
     petitions, next_cursor = wb.page(qs, _cursor(request.GET.get("after")))
     dues = [getattr(p, "next_due", None) for p in petitions]  # annotated by wb.page
-    rows = [Row(p, due, due_status(due, today)) for p, due in zip(petitions, dues, strict=True)]
+    levels = petition_levels([p.pk for p in petitions], today)  # one query: the worst level of each row
+    rows = [Row(p, due, due_status(due, today), levels.get(p.pk, "")) for p, due in zip(petitions, dues, strict=True)]
 
     params = request.GET.copy()
     params["tab"] = tab.key

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from xinfang.core import timeutil
 from xinfang.core.articles import article_text
 from xinfang.core.errors import DomainError
+from xinfang.insight.integration import staff_insight
 from xinfang.orgs.models import Role, User
 from xinfang.petitions import selectors
 from xinfang.petitions.api.serializers import ClockSerializer, PetitionerOutSerializer, staff_label
@@ -86,8 +87,11 @@ def render_petition(
     previous_visible = bool(
         petition.previous_id and selectors.petitions_visible_to(user).filter(pk=petition.previous_id).exists()
     )
+    forms = _action_forms(user, petition, bound)
     context = {
         "petition": petition,
+        "insight": staff_insight(user, petition),
+        "can_link": any(f.action == Action.LINK_REPEAT for f in forms),
         "show_identity": show_identity,
         "petitioners": PetitionerOutSerializer(
             petition.petitioners.order_by("id"), many=True, context={"show_identity": show_identity}
@@ -100,7 +104,7 @@ def render_petition(
         "timeline": timeline(petition),
         "attachments": list(petition.attachments.order_by("id")),
         "documents": _documents(user, petition),
-        "forms": _action_forms(user, petition, bound),
+        "forms": forms,
         "holds": petition.current_unit_id == user.unit_id,
     }
     return render(request, "workbench/petition.html", context)

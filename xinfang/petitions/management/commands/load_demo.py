@@ -5,8 +5,15 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from xinfang.casework.demo import build_demo_casework
+from xinfang.core import timeutil
+from xinfang.insight.demo import build_demo_insight
+from xinfang.joint.demo import build_demo_joint
+from xinfang.notify.demo import build_demo_notify
 from xinfang.orgs.demo import build_demo_tree, create_demo_staff
 from xinfang.petitions.demo import build_demo_petitions
+from xinfang.reception.demo import build_demo_reception
+from xinfang.supervision.demo import build_demo_supervision
 
 
 class Command(BaseCommand):
@@ -20,10 +27,24 @@ class Command(BaseCommand):
         tree = build_demo_tree()
         logins = create_demo_staff(tree)
         states, extra = build_demo_petitions(tree, count=options["petitions"])
+        # A realistic month at the leaders' and supervisors' desks, on top of the petitions (each is idempotent).
+        today = timeutil.today()
+        desks: dict[str, int] = {}
+        # notify last: it runs every periodic job once over the demo, then greets the demo staff.
+        for build in (
+            build_demo_insight,
+            build_demo_casework,
+            build_demo_reception,
+            build_demo_joint,
+            build_demo_supervision,
+            build_demo_notify,
+        ):
+            desks.update({f"{build.__module__.split('.')[1]}.{k}": v for k, v in build(today).items()})
         self.stdout.write("")
         self.stdout.write(
             "演示数据已就绪 / demo data ready: " + ", ".join(f"{k} {v}" for k, v in sorted(states.items()))
         )
+        self.stdout.write("desks: " + ", ".join(f"{k} {v}" for k, v in sorted(desks.items())))
         self.stdout.write("")
         self.stdout.write("演示账号 Demo logins (password 密码: %s)" % (logins[0].password if logins else ""))
         for login in [*logins, *extra]:

@@ -1,0 +1,197 @@
+"""包案 services: marking, decisions, taking charge, plan and milestones, progress, outcome."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from xinfang.casework import services
+from xinfang.casework.models import (
+    BacklogCase,
+    CaseEvent,
+    CaseEventKind,
+    CaseKind,
+    CaseStatus,
+    ProgressUpdate,
+    QuietStatus,
+    Resolution,
+)
+from xinfang.casework.tests.helpers import TODAY, case_in_charge, on, open_case, petition_received
+from xinfang.core.errors import InvalidInput, NotPermitted, RuleViolation
+from xinfang.notify.models import Notification
+from xinfang.petitions.models import PetitionEvent
+from xinfang.petitions.workflow import Action
+from xinfang.supervision.models import Assignment, AssignmentSource
+
+pytestmark = pytest.mark.django_db
+
+
+def test_mark_by_hand_records_kind_and_reason(personas):
+    petition = petition_received(personas, 20)
+    with on(TODAY):
+        case = services.case_mark(actor=personas.supervisor, petition=petition, kind=CaseKind.KEY, reason="群体性隐患")
+    assert (case.kind, case.status, case.reason, case.marked_by) == (
+        CaseKind.KEY,
+        CaseStatus.OPEN,
+        "群体性隐患",
+        personas.supervisor,
+    )
+    assert case.rules == []
+    assert CaseEvent.objects.get(case=case).kind == CaseEventKind.MARKED
+
+
+def test_marking_needs_a_reason(personas):
+    petition = petition_received(personas, 20)
+    with pytest.raises(InvalidInput) as err:
+        services.case_mark(actor=personas.supervisor, petition=petition, kind=CaseKind.BACKLOG, reason="  ")
+    assert err.value.field == "reason"
+    assert not BacklogCase.objects.exists()
+
+
+def test_marking_needs_a_managing_role_and_sight_of_the_petition(personas):
+    petition = petition_received(personas, 20)
+    with pytest.raises(NotPermitted):  # a handler without an oversight role
+        services.case_mark(actor=personas.handler_b, petition=petition, kind=CaseKind.BACKLOG, reason="x")
+    with pytest.raises(NotPermitted):  # a head of a unit that cannot see the petition
+        services.case_mark(actor=personas.outsider, petition=petition, kind=CaseKind.BACKLOG, reason="x")
+    assert not BacklogCase.objects.exists()
+
+
+def test_a_petition_is_marked_once(personas):
+    petition = petition_received(personas, 20)
+    open_case(personas, petition)
+    with pytest.raises(RuleViolation):
+        services.case_mark(actor=personas.supervisor, petition=petition, kind=CaseKind.KEY, reason="再次标记")
+
+
+def test_confirm_and_dismiss_a_candidate_with_a_reason(personas, settings):
+    settings.XINFANG_BACKLOG_RULES = {}
+    a = petition_received(personas, 200)
+    b = petition_received(personas, 300)
+    with on(TODAY):
+        services.backlog_scan()
+        ca, cb = BacklogCase.objects.get(petition=a), BacklogCase.objects.get(petition=b)
+        with pytest.raises(InvalidInput):
+            services.case_confirm(actor=personas.supervisor, case=ca, reason="")
+        services.case_confirm(actor=personas.supervisor, case=ca, reason="多年未结", kind=CaseKind.KEY)
+        services.case_dismiss(actor=personas.head_b, case=cb, reason="已进入诉讼程序")
+    ca.refresh_from_db()
+    cb.refresh_from_db()
+    assert (ca.status, ca.kind, ca.decision_reason, ca.decided_by) == (
+        CaseStatus.OPEN,
+        CaseKind.KEY,
+        "多年未结",
+        personas.supervisor,
+    )
+    assert (cb.status, cb.decision_reason) == (CaseStatus.DISMISSED, "已进入诉讼程序")
+    with pytest.raises(RuleViolation):  # only a candidate is confirmed
+        services.case_confirm(actor=personas.supervisor, case=cb, reason="x")
+
+
+def test_take_charge_writes_the_petitions_timeline_and_notifies_the_leader(personas, leader):
+    petition = petition_received(personas, 200)
+    case = case_in_charge(personas, petition, leader)
+    assert (case.status, case.leader, case.responsible_unit, case.responsible_person) == (
+        CaseStatus.IN_CHARGE,
+        leader,
+        personas.handler_b.unit,
+        "王承办",
+    )
+    event = PetitionEvent.objects.get(petition=petition, action=Action.TAKE_CHARGE)
+    assert event.data["unit"] == personas.handler_b.unit.name
+    assert event.data["ref"] == f"casework_case:{case.pk}"
+    assert "陈副市长" in event.data["leader"]
+    note = Notification.objects.get(recipient=leader, kind="casework.take_charge")
+    assert petition.number in note.subject and note.link == f"/workbench/casework/{case.pk}/"
+
+
+def test_take_charge_needs_a_leader(personas):
+    case = open_case(personas, petition_received(personas, 200))
+    with pytest.raises(InvalidInput) as err:
+        services.case_take_charge(
+            actor=personas.supervisor, case=case, leader=personas.head_b, unit=personas.head_b.unit, person="王"
+        )
+    assert err.value.field == "leader"
+    assert not PetitionEvent.objects.filter(petition=case.petition, action=Action.TAKE_CHARGE).exists()
+    assert not Notification.objects.exists()
+
+
+def test_a_milestone_is_also_an_assignment_followed_by_supervision(personas, leader):
+    case = case_in_charge(personas, petition_received(personas, 200), leader)
+    due = TODAY + dt.timedelta(days=14)
+    with on(TODAY):
+        milestone = services.milestone_add(
+            actor=leader, case=case, what="组织听证并形成化解方案", due=due, unit=personas.handler_b.unit
+        )
+    assignment = Assignment.objects.get(source=AssignmentSource.CASEWORK, source_id=milestone.pk)
+    assert milestone.assignment == assignment
+    assert (assignment.unit, assignment.due, assignment.petition) == (personas.handler_b.unit, due, case.petition)
+    assert "组织听证" in assignment.matter and assignment.done_on is None
+
+
+def test_the_responsible_unit_reports_a_milestone_done_as_progress(personas, leader):
+    case = case_in_charge(personas, petition_received(personas, 200), leader)
+    with on(TODAY):
+        milestone = services.milestone_add(
+            actor=leader, case=case, what="入户走访", due=TODAY + dt.timedelta(days=7), unit=personas.handler_b.unit
+        )
+        with pytest.raises(NotPermitted):  # only the responsible unit reports it done
+            services.milestone_complete(actor=leader, milestone=milestone, result="已走访")
+    with on(TODAY + dt.timedelta(days=3)):
+        services.milestone_complete(actor=personas.handler_b, milestone=milestone, result="已入户走访")
+    milestone.assignment.refresh_from_db()
+    assert milestone.assignment.done_on == TODAY + dt.timedelta(days=3)
+    case.refresh_from_db()
+    assert case.last_progress_on == TODAY + dt.timedelta(days=3)
+    assert ProgressUpdate.objects.filter(case=case, author=personas.handler_b).count() == 1
+
+
+def test_progress_updates_are_immutable(personas, leader):
+    case = case_in_charge(personas, petition_received(personas, 200), leader)
+    with on(TODAY):
+        update = services.progress_add(actor=personas.handler_b, case=case, text="已与信访人面谈")
+    assert (update.author, update.text) == (personas.handler_b, "已与信访人面谈")
+    update.text = "改写"
+    with pytest.raises(RuntimeError):
+        update.save()
+    with pytest.raises(RuntimeError):
+        update.delete()
+    with pytest.raises(NotPermitted):  # a unit with no part in the case
+        services.progress_add(actor=personas.registrar_a, case=case, text="x")
+
+
+def test_recording_the_outcome_closes_the_case(personas, leader):
+    case = case_in_charge(personas, petition_received(personas, 200), leader)
+    with on(TODAY + dt.timedelta(days=20)):
+        services.case_close(
+            actor=leader,
+            case=case,
+            outcome=Resolution.RESOLVED,
+            text="补偿款已到位，信访人签署息访承诺书",
+            on=TODAY + dt.timedelta(days=19),
+            quiet=QuietStatus.QUIET,
+            basis="pledge",
+        )
+    case.refresh_from_db()
+    assert (case.status, case.outcome, case.quiet_status, case.quiet_basis, case.closed_on) == (
+        CaseStatus.CLOSED,
+        Resolution.RESOLVED,
+        QuietStatus.QUIET,
+        "pledge",
+        TODAY + dt.timedelta(days=20),
+    )
+    assert case.events.filter(kind=CaseEventKind.CLOSED).exists()
+    with pytest.raises(RuleViolation):  # closed: no more progress
+        services.progress_add(actor=leader, case=case, text="x")
+
+
+def test_petitioning_stopped_needs_what_confirms_it(personas, leader):
+    case = case_in_charge(personas, petition_received(personas, 200), leader)
+    with on(TODAY), pytest.raises(InvalidInput) as err:
+        services.case_close(
+            actor=leader, case=case, outcome=Resolution.PARTLY, text="部分解决", on=TODAY, quiet=QuietStatus.QUIET
+        )
+    assert err.value.field == "basis"
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_CHARGE

@@ -1,0 +1,101 @@
+"""Thin API views of text intelligence: hot issues with drill-down, and suggestions at registration."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, permissions
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from xinfang.core.api import staff_user
+from xinfang.core.errors import InvalidInput, NotPermitted
+from xinfang.insight import integration, selectors
+from xinfang.insight.api import serializers as s
+from xinfang.insight.models import HotIssue
+from xinfang.petitions.api.serializers import PetitionListSerializer
+from xinfang.petitions.api.views import NewestFirst
+from xinfang.petitions.models import Petition
+from xinfang.petitions.selectors import petitions_visible_to
+
+
+class HotIssuePagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class HotIssueListView(generics.ListAPIView[HotIssue]):
+    """热点问题 — the hot issues of the regions in your scope, from the latest nightly snapshot by default."""
+
+    serializer_class = s.HotIssueSerializer
+    pagination_class = HotIssuePagination
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("snapshot", OpenApiTypes.DATE, description="Snapshot date (default: the latest)"),
+            OpenApiParameter("region", OpenApiTypes.INT, description="Petition department (unit id) of the region"),
+        ]
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[HotIssue]:
+        user = selectors.require_hot_issue_role(staff_user(self.request))
+        params = self.request.query_params
+        snapshot = None
+        if params.get("snapshot"):
+            try:
+                snapshot = dt.date.fromisoformat(params["snapshot"])
+            except ValueError:
+                raise InvalidInput(_("snapshot must be a date (YYYY-MM-DD)."), field="snapshot") from None
+        region = params.get("region")
+        if region is not None and not region.isdigit():
+            raise InvalidInput(_("region must be a unit id."), field="region")
+        return selectors.hot_issue_list(user, snapshot=snapshot, region=int(region) if region else None)
+
+
+class HotIssuePetitionsView(generics.ListAPIView[Petition]):
+    """The petitions of one hot issue that you may see (others are counted in the issue but never listed)."""
+
+    serializer_class = PetitionListSerializer
+    pagination_class = NewestFirst
+
+    def get_queryset(self) -> QuerySet[Petition]:
+        user = selectors.require_hot_issue_role(staff_user(self.request))
+        issue = selectors.hot_issue_get_visible(user, self.kwargs["pk"])
+        return selectors.hot_issue_petitions(user, issue)
+
+
+class DraftSuggestionsView(APIView):
+    """Suggestions while registering: categories from the title and text, and the petitioner's earlier petitions
+    on the same matter that you may see (link one as ``previous`` when registering). Nothing is stored."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=s.DraftSuggestionInSerializer, responses={200: s.DraftSuggestionSerializer})
+    def post(self, request: Request) -> Response:
+        user = staff_user(request)
+        if not user.is_unit_staff:
+            raise NotPermitted(_("This needs a staff account of a unit."))
+        ser = s.DraftSuggestionInSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        v = ser.validated_data
+        text = "\n".join(t for t in (v["request"], v["facts_and_reasons"]) if t)
+        categories = integration.with_categories(integration.draft_routing_suggestions(v["title"], text))
+        repeats = integration.draft_repeat_candidates(
+            title=v["title"],
+            text=text,
+            id_numbers=[p["id_number"] for p in v["petitioners"]],
+            phones=[p["phone"] for p in v["petitioners"]],
+            holder=user.unit,
+            within=petitions_visible_to(user),
+        )[: integration.SHOWN]
+        return Response(s.DraftSuggestionSerializer({"categories": categories, "repeat_candidates": repeats}).data)

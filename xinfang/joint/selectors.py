@@ -1,0 +1,175 @@
+"""Permission-limited reads of joint work.
+
+Staff see the rows of their own unit (and of the conferences and centres their unit belongs to as a member or
+stationed department); with an oversight role (``user.oversees_below``) also those of the units under their scope
+— one range scan on the denormalised ``unit_path``. Petitions referred to from joint records are shown only to
+users who may see the petition (``petitions_visible_to``); others see that an item exists, not which petition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from xinfang.core import timeutil
+from xinfang.joint.models import (
+    AgendaItem,
+    Centre,
+    Decision,
+    FollowUpVisit,
+    GrassrootsPoint,
+    HouseholdVisit,
+    Intake,
+    JointConference,
+    JointSession,
+    MediationReferral,
+    Meeting,
+)
+from xinfang.orgs.models import User
+from xinfang.petitions.models import Petition
+from xinfang.petitions.selectors import petitions_visible_to
+from xinfang.supervision.assignments import path_range
+from xinfang.supervision.models import Assignment, AssignmentSource
+
+
+def _staff(user: User | Any) -> User | None:
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_unit_staff", False):
+        return None
+    assert isinstance(user, User)  # noqa: S101 - is_unit_staff is a User property
+    return user
+
+
+def _own_or_below(user: User) -> Q:
+    assert user.unit is not None  # noqa: S101 - callers check
+    q = Q(unit_id=user.unit_id)
+    if user.oversees_below:
+        q |= path_range("unit_path", user.unit.scope_path)
+    return q
+
+
+def conferences_visible_to(user: User | Any) -> QuerySet[JointConference]:
+    staff = _staff(user)
+    if staff is None:
+        return JointConference.objects.none()
+    member_of = JointConference.members.through.objects.filter(unit=staff.unit).values("jointconference_id")
+    return JointConference.objects.filter(_own_or_below(staff) | Q(pk__in=member_of))
+
+
+def meetings_visible_to(user: User | Any) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(conference__in=conferences_visible_to(user).values("pk"))
+
+
+def centres_visible_to(user: User | Any) -> QuerySet[Centre]:
+    staff = _staff(user)
+    if staff is None:
+        return Centre.objects.none()
+    stationed = Centre.departments.through.objects.filter(unit=staff.unit).values("centre_id")
+    return Centre.objects.filter(_own_or_below(staff) | Q(pk__in=stationed))
+
+
+def intakes_visible_to(user: User | Any) -> QuerySet[Intake]:
+    return Intake.objects.filter(centre__in=centres_visible_to(user).values("pk"))
+
+
+def referrals_visible_to(user: User | Any) -> QuerySet[MediationReferral]:
+    return MediationReferral.objects.filter(centre__in=centres_visible_to(user).values("pk"))
+
+
+def sessions_visible_to(user: User | Any) -> QuerySet[JointSession]:
+    return JointSession.objects.filter(centre__in=centres_visible_to(user).values("pk"))
+
+
+def points_visible_to(user: User | Any) -> QuerySet[GrassrootsPoint]:
+    staff = _staff(user)
+    if staff is None:
+        return GrassrootsPoint.objects.none()
+    return GrassrootsPoint.objects.filter(_own_or_below(staff))
+
+
+def visits_visible_to(user: User | Any) -> QuerySet[HouseholdVisit]:
+    return HouseholdVisit.objects.filter(point__in=points_visible_to(user).values("pk"))
+
+
+def follow_ups_visible_to(user: User | Any) -> QuerySet[FollowUpVisit]:
+    staff = _staff(user)
+    if staff is None:
+        return FollowUpVisit.objects.none()
+    return FollowUpVisit.objects.filter(_own_or_below(staff))
+
+
+def get_or_404(qs: QuerySet[Any], pk: int | str) -> Any:
+    """One row of a permission-limited queryset; missing and forbidden both answer 404."""
+    if not str(pk).isdigit():
+        raise Http404
+    row = qs.filter(pk=int(pk)).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+def visible_petition_ids(user: User | Any, ids: Iterable[int | None]) -> set[int]:
+    """Which of these petitions the user may see: one query for a page of rows."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return set()
+    return set(petitions_visible_to(user).filter(pk__in=wanted).values_list("pk", flat=True))
+
+
+def _count(source: str, extra: Q | None = None) -> Coalesce:
+    qs = Assignment.objects.filter(source=source, source_id=OuterRef("pk"))
+    if extra is not None:
+        qs = qs.filter(extra)
+    sub = qs.order_by().values("source_id").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(sub, output_field=IntegerField()), Value(0))
+
+
+def with_follow_up(qs: QuerySet[Any], source: str) -> QuerySet[Any]:
+    """Annotate decisions (or sessions) with their assignments' follow-up, counted in SQL: total, done, overdue."""
+    today = timeutil.today()
+    annotated: QuerySet[Any] = qs.annotate(
+        n_assigned=_count(source),
+        n_done=_count(source, Q(done_on__isnull=False)),
+        n_overdue=_count(source, Q(done_on__isnull=True, due__lt=today)),
+    )
+    return annotated
+
+
+def follow_up_status(n_assigned: int, n_done: int, n_overdue: int) -> str:
+    """done (every assignment reported done), overdue (one or more past due and open), open, or none."""
+    if n_assigned == 0:
+        return "none"
+    if n_done == n_assigned:
+        return "done"
+    if n_overdue:
+        return "overdue"
+    return "open"
+
+
+def decisions_visible_to(user: User | Any) -> QuerySet[Any]:
+    """Decisions with ``n_assigned``, ``n_done`` and ``n_overdue`` annotated."""
+    qs = Decision.objects.filter(item__meeting__in=meetings_visible_to(user).values("pk"))
+    return with_follow_up(qs, AssignmentSource.JOINT_MEETING)
+
+
+def items_of(meeting: Meeting) -> QuerySet[AgendaItem]:
+    return meeting.items.select_related("petition", "jurisdiction_unit").order_by("id")
+
+
+def assignments_of(source: str, ids: Iterable[int]) -> dict[int, list[Assignment]]:
+    """Assignments of a page of decisions or sessions, in one query."""
+    out: dict[int, list[Assignment]] = {}
+    for a in (
+        Assignment.objects.filter(source=source, source_id__in=list(ids)).select_related("unit").order_by("due", "id")
+    ):
+        out.setdefault(a.source_id, []).append(a)
+    return out
+
+
+def petition_or_none(user: User | Any, pk: int | None) -> Petition | None:
+    if pk is None:
+        return None
+    return petitions_visible_to(user).filter(pk=pk).first()
