@@ -2,7 +2,8 @@
 
 Skipped unless XINFANG_SCREENSHOTS=1 (``make screenshots``). Loads the demo tree, staff and 60 demo petitions, then
 submits one petition through the portal and photographs: portal home, submit form, receipt, track page, workbench
-inbox and petition page, as docs/screenshots/{name}-{desktop|phone}.png (full page).
+inbox and petition page, the citizens' reception calendar, the leader's desk and the supervisor's desk, as
+docs/screenshots/{name}-{desktop|phone}.png (full page).
 """
 
 from __future__ import annotations
@@ -26,12 +27,19 @@ SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "hei
 
 @pytest.fixture
 def demo(transactional_db: None) -> Any:
+    from xinfang.casework.demo import build_demo_casework
+    from xinfang.core import timeutil
     from xinfang.orgs.demo import build_demo_tree, create_demo_staff
     from xinfang.petitions.demo import build_demo_petitions
+    from xinfang.reception.demo import build_demo_reception
+    from xinfang.supervision.demo import build_demo_supervision
 
     tree = build_demo_tree()
     logins = create_demo_staff(tree)
     build_demo_petitions(tree, count=60)
+    today = timeutil.today()
+    for build in (build_demo_casework, build_demo_reception, build_demo_supervision):
+        build(today)
     return logins
 
 
@@ -108,5 +116,20 @@ def test_screenshots(live_server: Any, demo: Any, browser: Any, size: str) -> No
 
         page.goto(f"{base}/workbench/p/{number}/")
         _shot(page, "petition", size)
+
+        page.context.clear_cookies()
+        page.goto(f"{base}/reception/")
+        _shot(page, "reception", size)
+
+        for username, path, name in (("leader", "desk/", "desk"), ("supervisor", "supervision/", "supervision")):
+            login = next(login for login in demo if login.username == username)
+            page.context.clear_cookies()
+            page.goto(f"{base}/workbench/login/")
+            page.fill("input[name=username]", login.username)
+            page.fill("input[name=password]", login.password)
+            page.click("form[action$='/workbench/login/'] button[type=submit]")
+            page.wait_for_url("**/workbench/")
+            page.goto(f"{base}/workbench/{path}")
+            _shot(page, name, size)
     finally:
         context.close()

@@ -437,7 +437,7 @@ def interview_record(
     mine = require_supervisor(actor, unit, _("record an interview"))
     for name, value in (("persons", persons), ("reason", reason), ("conducted_by", conducted_by)):
         if not value.strip():
-            raise InvalidInput(_("This field is required."), field=name)
+            raise InvalidInput(_("Fill in this field: it cannot be empty."), field=name)
     if held_on > timeutil.today():
         raise InvalidInput(_("An interview is recorded after it was held."), field="held_on")
     interview = Interview.objects.create(

@@ -131,3 +131,22 @@ def test_switching_to_the_broker_is_undone_so_other_tests_stay_eager():
     assert celery_app.conf.task_always_eager is True
     assert celery_app.conf.broker_url == before["broker_url"]
     assert celery_app.conf.result_backend == before["result_backend"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_scheduled_job_runs_on_the_real_worker_and_is_logged(redis_broker, personas):
+    """Each job of the beat schedule (sweeps, 督办 escalation, reminders, schedules, bulletins, hot issues) is sent
+    to Redis by its task name, exactly as beat sends it, and a worker runs it to a logged success."""
+    from xinfang.jobs import beat_schedule
+
+    register(personas.registrar_a)  # something for the sweeps to look at
+    schedule = beat_schedule()
+    assert len(schedule) >= 8, sorted(schedule)
+    with start_worker(celery_app, perform_ping_check=True, shutdown_timeout=60):
+        results = {name: celery_app.send_task(entry["task"]) for name, entry in schedule.items()}
+        for name, result in results.items():
+            result.get(timeout=120)
+            assert result.state == "SUCCESS", name
+    runs = {run.name: run for run in JobRun.objects.filter(task_id__in=[r.id for r in results.values()])}
+    assert set(runs) == set(schedule)
+    assert {name: run.outcome for name, run in runs.items()} == dict.fromkeys(schedule, JobRun.Outcome.OK)
