@@ -21,8 +21,8 @@ from django.utils import timezone
 from xinfang.casework import services
 from xinfang.casework.models import BacklogCase, CaseKind, CaseStatus, QuietStatus, Resolution, WeeklySchedule
 from xinfang.casework.schedule import weekly_schedules_build
-from xinfang.orgs.models import Role, Unit, User
-from xinfang.orgs.services import staff_create
+from xinfang.orgs.demo import demo_county_leader
+from xinfang.orgs.models import User
 from xinfang.petitions import services as petitions
 from xinfang.petitions.models import Nature, Petition, PetitionerKind
 from xinfang.petitions.services import IntakeData, PetitionerData
@@ -44,23 +44,6 @@ def _counts() -> dict[str, int]:
         "closed": BacklogCase.objects.filter(status=CaseStatus.CLOSED).count(),
         "weekly_schedules": WeeklySchedule.objects.count(),
     }
-
-
-def _county_leader(county: Unit) -> User:
-    existing = User.objects.filter(username="a1_leader").first()
-    if existing is not None:
-        return existing
-    from xinfang.orgs.demo import DEMO_PASSWORD as password
-
-    return staff_create(
-        username="a1_leader",
-        password=password,
-        unit=county,
-        roles=[Role.LEADER],
-        full_name="黄建华",
-        staff_no="XF990101020",
-        title="区委副书记",
-    )
 
 
 def _old_petition(registrar: User, handler: User, day: dt.date, title: str, request: str, facts: str) -> Petition:
@@ -132,7 +115,7 @@ def build_demo_casework(today: dt.date) -> dict[str, int]:
     supervisor = User.objects.get(username="supervisor")
     city_leader = User.objects.get(username="leader")
     assert registrar.unit is not None and registrar.unit.parent is not None  # noqa: S101 - demo tree
-    county_leader = _county_leader(registrar.unit.parent)
+    county_leader = demo_county_leader(registrar.unit.parent)
 
     oldest = _old_petition(
         registrar,

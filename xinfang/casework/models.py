@@ -11,13 +11,13 @@ so overdue milestones are followed by supervision.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.core.models import AppendOnly
 from xinfang.orgs.models import Unit
 from xinfang.petitions.models import Petition
 from xinfang.supervision.models import Assignment
@@ -165,19 +165,6 @@ class BacklogCase(models.Model):
         return (today - self.first_received_on).days
 
 
-class _Immutable(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise RuntimeError(f"{type(self).__name__} rows are immutable")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise RuntimeError(f"{type(self).__name__} rows are immutable")
-
-
 class CaseEventKind(models.TextChoices):
     FOUND = "found", _("Found by the backlog rules")
     MARKED = "marked", _("Marked by hand")
@@ -190,7 +177,7 @@ class CaseEventKind(models.TextChoices):
     CLOSED = "closed", _("Outcome recorded and case closed")
 
 
-class CaseEvent(_Immutable):
+class CaseEvent(AppendOnly):
     """One immutable line of the case's own history."""
 
     case = models.ForeignKey(BacklogCase, on_delete=models.CASCADE, related_name="events")
@@ -232,7 +219,7 @@ class Milestone(models.Model):
         return f"{self.case_id} {self.due:%Y-%m-%d} {self.what[:20]}"
 
 
-class ProgressUpdate(_Immutable):
+class ProgressUpdate(AppendOnly):
     """进展 — who reported what, when. Never edited."""
 
     case = models.ForeignKey(BacklogCase, on_delete=models.CASCADE, related_name="progress")

@@ -70,7 +70,7 @@ def cases_owned_by(user: User | Any, today: dt.date | None = None) -> QuerySet[B
         return BacklogCase.objects.none()
     today = today or timeutil.today()
     qs = BacklogCase.objects.filter(leader_id=user.pk, status=CaseStatus.IN_CHARGE).select_related(
-        "petition", "responsible_unit"
+        "petition", "responsible_unit", "unit", "leader"
     )
     return with_milestones(qs, today).order_by(F("next_milestone_due").asc(nulls_last=True), "first_received_on", "id")
 

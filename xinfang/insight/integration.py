@@ -280,7 +280,7 @@ class RepeatCandidateInfo:
 
 
 def repeat_candidates(
-    petition: Petition, *, limit: int = 200, within: QuerySet[Petition] | None = None
+    petition: Petition, *, limit: int = 200, within: QuerySet[Petition] | None = None, top: int | None = None
 ) -> list[RepeatCandidateInfo]:
     """The same petitioner's earlier petitions on the same matter (重复信访 candidates), most similar first.
 
@@ -301,6 +301,7 @@ def repeat_candidates(
         holder=petition.current_unit,
         limit=limit,
         within=within,
+        top=top,
     )
 
 
@@ -313,6 +314,7 @@ def draft_repeat_candidates(
     holder: Any,
     within: QuerySet[Petition],
     limit: int = 200,
+    top: int | None = None,
 ) -> list[RepeatCandidateInfo]:
     """:func:`repeat_candidates` for a petition still being typed at registration (nothing saved yet)."""
     return _repeat_candidates(
@@ -324,6 +326,7 @@ def draft_repeat_candidates(
         holder=holder,
         limit=limit,
         within=within,
+        top=top,
     )
 
 
@@ -337,6 +340,7 @@ def _repeat_candidates(
     holder: Any,
     limit: int,
     within: QuerySet[Petition] | None,
+    top: int | None = None,
 ) -> list[RepeatCandidateInfo]:
     from xinfang.petitions.services.bars import acceptance_bar
     from xinfang.petitions.workflow import State
@@ -356,6 +360,7 @@ def _repeat_candidates(
     )
     by_id = {str(e.pk): e for e in earlier}
     scored = dedup.repeat_candidates(title, text, ((str(e.pk), e.title, petition_message(e).text) for e in earlier))
+    scored = scored[:top] if top is not None else scored  # the bar below walks the chain: only for those shown
     result = []
     for cand in scored:
         other = by_id[cand.id]
@@ -409,7 +414,7 @@ def staff_insight(user: Any, petition: Petition) -> StaffInsight:
         categories = with_categories(routing_suggestions(petition, k=3))
         place = locate_problem(petition)
         units = unit_suggestions(petition, categories[0].label if categories else "")
-    repeats = repeat_candidates(petition, within=visible)[:SHOWN]
+    repeats = repeat_candidates(petition, within=visible, top=SHOWN)
     similar = [s for s in similar_petitions(petition, within=visible) if not s.same_petitioner][:SHOWN]
     return StaffInsight(categories, units, place, repeats, similar)
 

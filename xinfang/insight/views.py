@@ -94,6 +94,7 @@ def register_suggestions(request: HttpRequest) -> HttpResponse:
             phones=phones,
             holder=user.unit,
             within=petitions_visible_to(user),
+            top=integration.SHOWN,
         )[: integration.SHOWN]
     return render(
         request,

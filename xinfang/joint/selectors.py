@@ -9,9 +9,9 @@ users who may see the petition (``petitions_visible_to``); others see that an it
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -31,9 +31,11 @@ from xinfang.joint.models import (
 )
 from xinfang.orgs.models import User
 from xinfang.petitions.models import Petition
-from xinfang.petitions.selectors import petitions_visible_to
+from xinfang.petitions.selectors import accused_side_petitions, petitions_visible_to
 from xinfang.supervision.assignments import path_range
 from xinfang.supervision.models import Assignment, AssignmentSource
+
+M = TypeVar("M", bound=Model)
 
 
 def _staff(user: User | Any) -> User | None:
@@ -71,8 +73,13 @@ def centres_visible_to(user: User | Any) -> QuerySet[Centre]:
     return Centre.objects.filter(_own_or_below(staff) | Q(pk__in=stationed))
 
 
+def _not_accused(qs: QuerySet[M], user: User | Any) -> QuerySet[M]:
+    """Leave out records about an accusation against this user or their unit (Art. 30 ¶3)."""
+    return qs.exclude(petition__in=accused_side_petitions(user).values("pk"))
+
+
 def intakes_visible_to(user: User | Any) -> QuerySet[Intake]:
-    return Intake.objects.filter(centre__in=centres_visible_to(user).values("pk"))
+    return _not_accused(Intake.objects.filter(centre__in=centres_visible_to(user).values("pk")), user)
 
 
 def referrals_visible_to(user: User | Any) -> QuerySet[MediationReferral]:
@@ -80,7 +87,7 @@ def referrals_visible_to(user: User | Any) -> QuerySet[MediationReferral]:
 
 
 def sessions_visible_to(user: User | Any) -> QuerySet[JointSession]:
-    return JointSession.objects.filter(centre__in=centres_visible_to(user).values("pk"))
+    return _not_accused(JointSession.objects.filter(centre__in=centres_visible_to(user).values("pk")), user)
 
 
 def points_visible_to(user: User | Any) -> QuerySet[GrassrootsPoint]:
@@ -91,14 +98,14 @@ def points_visible_to(user: User | Any) -> QuerySet[GrassrootsPoint]:
 
 
 def visits_visible_to(user: User | Any) -> QuerySet[HouseholdVisit]:
-    return HouseholdVisit.objects.filter(point__in=points_visible_to(user).values("pk"))
+    return _not_accused(HouseholdVisit.objects.filter(point__in=points_visible_to(user).values("pk")), user)
 
 
 def follow_ups_visible_to(user: User | Any) -> QuerySet[FollowUpVisit]:
     staff = _staff(user)
     if staff is None:
         return FollowUpVisit.objects.none()
-    return FollowUpVisit.objects.filter(_own_or_below(staff))
+    return _not_accused(FollowUpVisit.objects.filter(_own_or_below(staff)), user)
 
 
 def get_or_404(qs: QuerySet[Any], pk: int | str) -> Any:
@@ -151,12 +158,14 @@ def follow_up_status(n_assigned: int, n_done: int, n_overdue: int) -> str:
 
 def decisions_visible_to(user: User | Any) -> QuerySet[Any]:
     """Decisions with ``n_assigned``, ``n_done`` and ``n_overdue`` annotated."""
-    qs = Decision.objects.filter(item__meeting__in=meetings_visible_to(user).values("pk"))
+    qs = Decision.objects.filter(item__meeting__in=meetings_visible_to(user).values("pk")).exclude(
+        item__petition__in=accused_side_petitions(user).values("pk")
+    )
     return with_follow_up(qs, AssignmentSource.JOINT_MEETING)
 
 
 def items_of(meeting: Meeting) -> QuerySet[AgendaItem]:
-    return meeting.items.select_related("petition", "jurisdiction_unit").order_by("id")
+    return meeting.items.select_related("petition__current_unit", "jurisdiction_unit").order_by("id")
 
 
 def assignments_of(source: str, ids: Iterable[int]) -> dict[int, list[Assignment]]:

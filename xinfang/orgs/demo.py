@@ -291,3 +291,19 @@ def create_demo_staff(tree: DemoTree) -> list[DemoLogin]:
             )
         logins.append(DemoLogin(username, DEMO_PASSWORD, label, unit.name, full_name))
     return logins
+
+
+def demo_county_leader(county: Unit) -> User:
+    """黄建华, 区委副书记 of A1区: the county leader the reception and casework demos share (created once)."""
+    existing = User.objects.filter(username="a1_leader").first()
+    if existing is not None:
+        return existing
+    return staff_create(
+        username="a1_leader",
+        password=DEMO_PASSWORD,
+        unit=county,
+        roles=[Role.LEADER],
+        full_name="黄建华",
+        staff_no="XF990101020",
+        title="区委副书记",
+    )

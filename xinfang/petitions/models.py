@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.core.models import AppendOnly
 from xinfang.deadlines.rules import ClockKind, DayKind
 from xinfang.orgs.models import Unit, division_code_validator
 from xinfang.petitions.workflow import Action, State
@@ -362,8 +363,8 @@ class EventQuerySet(models.QuerySet["PetitionEvent"]):
         return self.filter(is_public=True)
 
 
-class PetitionEvent(models.Model):
-    """One immutable line of the timeline. Rows are only ever inserted (see ``save``/``delete``)."""
+class PetitionEvent(AppendOnly):
+    """One immutable line of the timeline. Rows are only ever inserted (``AppendOnly``)."""
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events", db_index=False)
     action = models.CharField(_("action"), max_length=24, choices=Action.choices)
@@ -385,14 +386,6 @@ class PetitionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition_id} {self.action} {self.at:%Y-%m-%d}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise RuntimeError("Timeline events are immutable")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise RuntimeError("Timeline events are immutable")
 
 
 class ClockQuerySet(models.QuerySet["Clock"]):

@@ -35,6 +35,13 @@ def _accused_side_q(user: User) -> Q:
     return Q(nature=Nature.ACCUSATION) & against
 
 
+def accused_side_petitions(user: User | Any) -> QuerySet[Petition]:
+    """Accusations this staff user must never see (Art. 30 ¶3): for records of other desks that point at them."""
+    if not getattr(user, "is_unit_staff", False):
+        return Petition.objects.none()
+    return Petition.objects.filter(_accused_side_q(user))
+
+
 def petitions_visible_to(user: User | Any) -> QuerySet[Petition]:
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_unit_staff", False):
         return Petition.objects.none()

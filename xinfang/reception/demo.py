@@ -24,8 +24,8 @@ import time_machine
 from django.db import transaction
 from django.utils import timezone
 
-from xinfang.orgs.models import Role, Unit, UnitType, User
-from xinfang.orgs.services import staff_create
+from xinfang.orgs.demo import demo_county_leader
+from xinfang.orgs.models import Unit, UnitType, User
 from xinfang.petitions.models import Petition
 from xinfang.petitions.selectors import petitions_visible_to
 from xinfang.petitions.services import IntakeData, PetitionerData
@@ -75,23 +75,6 @@ def _user(username: str) -> User:
     return User.objects.select_related("unit").get(username=username)
 
 
-def _county_leader(county: Unit) -> User:
-    existing = User.objects.filter(username="a1_leader").first()
-    if existing is not None:
-        return existing
-    from xinfang.orgs.demo import DEMO_PASSWORD
-
-    return staff_create(
-        username="a1_leader",
-        password=DEMO_PASSWORD,
-        unit=county,
-        roles=[Role.LEADER],
-        full_name="黄建华",
-        staff_no="XF990101020",
-        title="区委副书记",
-    )
-
-
 def _petitions_for(user: User, n: int) -> list[Petition]:
     """Open demo petitions ``user`` can see with a petitioner phone (for invitations)."""
     qs = petitions_visible_to(user).filter(petitioners__phone__gt="").exclude(state__in=["closed", "declined"])
@@ -132,7 +115,7 @@ def build_demo_reception(today: dt.date) -> dict[str, int]:
     a1_dept = registrar.unit
     a1_gov = a1_dept.parent
     assert a1_gov is not None  # noqa: S101
-    county_leader = _county_leader(a1_gov)
+    county_leader = demo_county_leader(a1_gov)
     start, end = today - dt.timedelta(days=45), today + dt.timedelta(days=60)
     township = Unit.objects.filter(parent=a1_gov, unit_type=UnitType.GOVERNMENT).order_by("path").first()
 

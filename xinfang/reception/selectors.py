@@ -74,15 +74,15 @@ def sites_visible_to(user: User | Any) -> QuerySet[ReceptionSite]:
 
 
 def schedules_visible_to(user: User | Any) -> QuerySet[ReceptionSchedule]:
-    return _scoped(ReceptionSchedule.objects.select_related("leader", "site", "unit"), user)
+    return _scoped(ReceptionSchedule.objects.select_related("leader__unit", "site", "unit"), user)
 
 
 def sessions_visible_to(user: User | Any) -> QuerySet[ReceptionSession]:
-    return _scoped(ReceptionSession.objects.select_related("leader", "site", "unit"), user)
+    return _scoped(ReceptionSession.objects.select_related("leader__unit", "site", "unit"), user)
 
 
 def invitations_visible_to(user: User | Any) -> QuerySet[Invitation]:
-    qs = Invitation.objects.select_related("leader", "petition")
+    qs = Invitation.objects.select_related("leader__unit", "petition")
     unit = _staff_unit(user)
     if unit is None:
         return qs.none()
@@ -91,7 +91,7 @@ def invitations_visible_to(user: User | Any) -> QuerySet[Invitation]:
 
 
 def field_visits_visible_to(user: User | Any) -> QuerySet[FieldVisit]:
-    return _scoped(FieldVisit.objects.select_related("leader", "unit"), user)
+    return _scoped(FieldVisit.objects.select_related("leader__unit", "unit"), user)
 
 
 def leaders_in_scope(user: User | Any) -> QuerySet[User]:
@@ -112,7 +112,7 @@ def public_sessions(today: dt.date) -> QuerySet[ReceptionSession]:
     """The citizens' calendar: published, planned sessions from today (partial index)."""
     return (
         ReceptionSession.objects.filter(published=True, status=SessionStatus.PLANNED, date__gte=today)
-        .select_related("leader", "site", "unit")
+        .select_related("leader__unit", "site", "unit")
         .order_by("date", "start_time", "id")
     )
 
@@ -327,7 +327,7 @@ def my_reception_days(user: User, start: dt.date, end: dt.date) -> list[Receptio
     """The leader's own sessions in [start, end] (cancelled ones included, marked), with bookings counted."""
     return list(
         ReceptionSession.objects.filter(leader=user, date__gte=start, date__lte=end)
-        .select_related("site")
+        .select_related("site", "leader__unit", "unit")
         .annotate(booked=Count("bookings", filter=Q(bookings__status=BookingStatus.BOOKED)))
         .order_by("date", "start_time")[:100]
     )

@@ -16,6 +16,7 @@ from xinfang.core import timeutil
 from xinfang.core.errors import InvalidInput, NotPermitted, RuleViolation
 from xinfang.orgs.models import Unit, User, path_upper_bound
 from xinfang.petitions.models import Petition
+from xinfang.petitions.services.common import is_accused_side
 from xinfang.supervision.models import Assignment, AssignmentSource
 
 
@@ -37,6 +38,12 @@ def assignment_create(
         raise InvalidInput(_("The deadline %(due)s has already passed.") % {"due": due.isoformat()}, field="due")
     if actor.unit_id is None:
         raise NotPermitted(_("Only staff of a unit can assign work."))
+    if petition is not None and is_accused_side(unit, None, petition):
+        raise RuleViolation(
+            _("%(unit)s is accused in this petition and cannot be given work on it.") % {"unit": unit.name},
+            field="unit",
+            article="Art. 30 ¶3",
+        )
     return Assignment.objects.create(
         source=AssignmentSource(source),
         source_id=source_id,

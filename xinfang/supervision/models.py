@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.core.models import AppendOnly
 from xinfang.orgs.models import Unit
 from xinfang.petitions.models import Clock, Petition
 
@@ -184,7 +183,7 @@ class OrderStep(models.TextChoices):
     ESCALATED = "escalated", _("Escalated: reply deadline missed")
 
 
-class OrderLog(models.Model):
+class OrderLog(AppendOnly):
     """One immutable step of a 督办单 (rows are only inserted)."""
 
     order = models.ForeignKey(SupervisionOrder, on_delete=models.CASCADE, related_name="log")
@@ -199,14 +198,6 @@ class OrderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.step}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise RuntimeError("Supervision order log rows are immutable")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise RuntimeError("Supervision order log rows are immutable")
 
 
 # --------------------------------------------------------------------------------------------- Art. 40

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from xinfang.orgs.models import SEGMENT, User
 from xinfang.petitions import selectors as petition_selectors
@@ -23,6 +23,7 @@ from xinfang.supervision.models import (
     Assignment,
     Bulletin,
     Interview,
+    OrderLog,
     OrderStatus,
     Recommendation,
     SupervisionOrder,
@@ -106,13 +107,14 @@ def orders_visible_to(user: User) -> QuerySet[SupervisionOrder]:
     )
     if q is None:
         return SupervisionOrder.objects.none()
-    return SupervisionOrder.objects.filter(q).select_related("issuing_unit", "target_unit", "petition")
+    return SupervisionOrder.objects.filter(q).select_related("issuing_unit", "target_unit", "petition", "issued_by")
 
 
 def order_get_visible(user: User, pk: int) -> SupervisionOrder:
     from django.http import Http404
 
-    order = orders_visible_to(user).filter(pk=pk).first()
+    log = Prefetch("log", OrderLog.objects.select_related("actor"))  # the log lists each actor's name
+    order = orders_visible_to(user).prefetch_related(log).filter(pk=pk).first()
     if order is None:
         raise Http404
     return order
@@ -146,7 +148,7 @@ def interviews_visible_to(user: User) -> QuerySet[Interview]:
     q = _visible(user, Q(by_unit_id=user.unit_id) | Q(unit_id=user.unit_id), "unit_path", "by_unit__path")
     if q is None:
         return Interview.objects.none()
-    return Interview.objects.filter(q).select_related("unit", "by_unit")
+    return Interview.objects.filter(q).select_related("unit", "by_unit", "order")
 
 
 def bulletins_visible_to(user: User) -> QuerySet[Bulletin]:

@@ -280,7 +280,7 @@ def orders_escalate_overdue(today: dt.date | None = None) -> int:
     overdue = list(
         SupervisionOrder.objects.select_for_update()
         .filter(status__in=OPEN_ORDER_STATUSES, reply_due__lt=today)
-        .select_related("issuing_unit", "target_unit")
+        .select_related("issuing_unit", "target_unit", "issued_by")
         .order_by("id")
     )
     if not overdue:

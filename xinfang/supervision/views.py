@@ -61,10 +61,11 @@ def desk(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     today = timeutil.today()
     awaiting = selectors.recommendations_awaiting_feedback(user)
+    counts = selectors.level_counts(user, today)
     context = {
         "nav": "supervision",
         "today": today,
-        "levels": [(level, selectors.level_counts(user, today)[level.value]) for level in WarningLevel],
+        "levels": [(level, counts[level.value]) for level in WarningLevel],
         "issued": _page(request, selectors.orders_issued_by_my_unit(user), "issued"),
         "received": _page(request, selectors.orders_awaiting_my_reply(user).order_by("reply_due", "id"), "received"),
         "listed": _page(request, selectors.listed_orders(user).order_by("reply_due", "id"), "listed"),

@@ -97,5 +97,6 @@ class DraftSuggestionsView(APIView):
             phones=[p["phone"] for p in v["petitioners"]],
             holder=user.unit,
             within=petitions_visible_to(user),
+            top=integration.SHOWN,
         )[: integration.SHOWN]
         return Response(s.DraftSuggestionSerializer({"categories": categories, "repeat_candidates": repeats}).data)

@@ -473,3 +473,25 @@ def test_agenda_petition_is_shown_only_to_those_who_may_see_the_petition_art_30(
     item = h.petition_item(p, m, accusation)
     assert selectors.visible_petition_ids(p.supervisor, [item.petition_id]) == {accusation.pk}
     assert selectors.visible_petition_ids(p.accused, [item.petition_id]) == set()  # a member, but the accused
+
+
+def test_joint_records_about_an_accusation_are_hidden_from_the_accused_side(personas, tree):
+    """Art. 30 ¶3: a 回访 on an accusation against the A1区 government is not listed to that government."""
+    p = personas
+    accusation, _ = register(p.registrar_a, nature="accusation", accused_unit=tree.county)
+    appeal, _ = register(p.registrar_a)
+    rows = [
+        FollowUpVisit.objects.create(
+            petition=petition,
+            unit=tree.county_dept,
+            unit_path=tree.county_dept.path,
+            visited_on=timeutil.today(),
+            view="satisfied",
+            visited_by=p.registrar_a,
+            created_at=timeutil.now(),
+        )
+        for petition in (accusation, appeal)
+    ]
+    accused_leader = make_user("a1_gov_leader", tree.county, Role.LEADER)  # oversees A1区, the accused government
+    assert list(selectors.follow_ups_visible_to(accused_leader).order_by("id")) == [rows[1]]
+    assert list(selectors.follow_ups_visible_to(p.registrar_a).order_by("id")) == rows

@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, status
@@ -42,7 +43,7 @@ from xinfang.supervision.models import AssignmentSource
 
 
 class IsUnitStaff(permissions.IsAuthenticated):
-    message = _("This needs a staff account of a unit.")
+    message = gettext_lazy("This needs a staff account of a unit.")  # read per request, in its language
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return super().has_permission(request, view) and bool(getattr(request.user, "is_unit_staff", False))

@@ -42,11 +42,11 @@ class OrderInSerializer(serializers.Serializer[dict[str, Any]]):
     matter = serializers.CharField(label=_("matter"))
     requirements = serializers.CharField(required=False, allow_blank=True, default="", label=_("requirements"))
     petition = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="编号 or id of a petition you can see"
+        required=False, allow_blank=True, default="", help_text=_("编号 or id of a petition you can see")
     )
     reply_due = serializers.DateField(required=False, allow_null=True, default=None, label=_("reply deadline"))
     reply_days = serializers.IntegerField(
-        required=False, allow_null=True, default=None, min_value=1, max_value=60, help_text="working days"
+        required=False, allow_null=True, default=None, min_value=1, max_value=60, help_text=_("working days")
     )
     is_listed = serializers.BooleanField(required=False, default=False, label=_("listed for supervision"))
 
@@ -95,7 +95,7 @@ class InterviewInSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class BulletinInSerializer(serializers.Serializer[dict[str, Any]]):
-    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM")
+    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", help_text=_("YYYY-MM"))
 
 
 # ------------------------------------------------------------------------------------------ output
@@ -121,7 +121,7 @@ class LevelCountsSerializer(serializers.Serializer[dict[str, int]]):
 
 
 class OrderLogSerializer(serializers.ModelSerializer[OrderLog]):
-    step = serializers.CharField(help_text="issued, replied, returned, closed or escalated")
+    step = serializers.CharField(help_text=_("issued, replied, returned, closed or escalated"))
     actor = serializers.CharField(source="actor.full_name", default=None)
 
     class Meta:
@@ -134,7 +134,7 @@ class OrderSerializer(serializers.ModelSerializer[SupervisionOrder]):
     target_unit = serializers.CharField(source="target_unit.name")
     target_unit_id = serializers.IntegerField()
     petition = serializers.CharField(source="petition.number", default=None)
-    status = serializers.CharField(help_text="issued, replied, escalated or closed")
+    status = serializers.CharField(help_text=_("issued, replied, escalated or closed"))
     status_label = serializers.CharField(source="get_status_display")
 
     class Meta:
@@ -171,8 +171,8 @@ class OrderDetailSerializer(OrderSerializer):
 class RecommendationSerializer(serializers.ModelSerializer[Recommendation]):
     issuing_unit = serializers.CharField(source="issuing_unit.name")
     to_unit = serializers.CharField(source="to_unit.name")
-    kind = serializers.CharField(help_text="improve_work, improve_policy or accountability")
-    adoption = serializers.CharField(help_text="adopted, partly, not_adopted, or empty before the feedback")
+    kind = serializers.CharField(help_text=_("improve_work, improve_policy or accountability"))
+    adoption = serializers.CharField(help_text=_("adopted, partly, not_adopted, or empty before the feedback"))
     kind_label = serializers.CharField(source="get_kind_display")
     order = serializers.CharField(source="order.number", default=None)
     petitions: Any = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)

@@ -73,3 +73,20 @@ def test_the_unit_and_those_above_see_it_an_outsider_does_not(personas, tree):
     assert a in assignments_visible_to(personas.handler_b)
     assert a in assignments_visible_to(personas.supervisor)
     assert a not in assignments_visible_to(personas.outsider)
+
+
+def test_work_on_an_accusation_is_never_assigned_to_the_accused_unit(personas, tree):
+    from xinfang.petitions.tests.helpers import register
+
+    accusation, _ = register(personas.registrar_a, nature="accusation", accused_unit=tree.environment)
+    with pytest.raises(RuleViolation) as refused:
+        assignment_create(
+            actor=personas.supervisor,
+            source=AssignmentSource.JOINT_MEETING,
+            source_id=1,
+            matter="核查举报内容",
+            unit=tree.environment,
+            due=dt.date(2026, 3, 20),
+            petition=accusation,
+        )
+    assert (refused.value.field, refused.value.article) == ("unit", "Art. 30 ¶3")
