@@ -134,21 +134,23 @@ def notification_deliver(notification_id: int, *, final: bool) -> bool:
             return row.status == Status.SENT
         row.attempts += 1
         sender = SENDERS.get(Channel(row.channel))
+        # Record the success first: the write takes the row's lock, so a database error (a locked table, a lost
+        # connection) happens before the message leaves and the task's retry cannot send it twice.
+        row.status = Status.SENT
+        row.sent_at = timeutil.now()
+        row.error = ""
+        row.save(update_fields=["attempts", "error", "status", "sent_at"])
         try:
             if sender is None:
                 raise ValueError(f"no sender for channel {row.channel}")
             sender(row)
         except Exception as exc:
             row.error = f"{type(exc).__name__}: {exc}"[:2000]
-            if final:
-                row.status = Status.FAILED
-            row.save(update_fields=["attempts", "error", "status"])
+            row.status = Status.FAILED if final else Status.QUEUED
+            row.sent_at = None
+            row.save(update_fields=["error", "status", "sent_at"])
             logger.warning("notification %s attempt %s failed: %s", row.pk, row.attempts, row.error)
             return False
-        row.status = Status.SENT
-        row.sent_at = timeutil.now()
-        row.error = ""
-        row.save(update_fields=["attempts", "error", "status", "sent_at"])
         return True
 
 

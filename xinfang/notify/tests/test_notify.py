@@ -111,6 +111,50 @@ def test_a_delivery_that_fails_once_is_retried_and_sent(db, settings, django_cap
     assert gateways.SENT == [("13800000000", "督办单逾期")]
 
 
+def test_a_locked_database_is_retried_without_using_up_a_delivery_attempt(
+    db, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A database error rolls the attempt back and leaves the row queued: the task must retry it, or the message
+    would stay queued for ever. It is not a channel failure, so even with one attempt allowed the row is sent."""
+    from django.db import OperationalError
+
+    from xinfang.notify import tasks
+
+    settings.XINFANG_NOTIFY_MAX_ATTEMPTS = 1
+    real = tasks.notification_deliver
+    calls: list[bool] = []
+
+    def locked_once(notification_id: int, *, final: bool) -> bool:
+        calls.append(final)
+        if len(calls) == 1:
+            raise OperationalError("database table is locked: notify_notification")
+        return bool(real(notification_id, final=final))
+
+    monkeypatch.setattr(tasks, "notification_deliver", locked_once)
+    rows = _send(django_capture_on_commit_callbacks, addresses=[("email", "a@example.com")])
+    row = Notification.objects.get(pk=rows[0].pk)
+    assert (row.status, row.attempts) == (Status.SENT, 1)
+    assert calls == [True, True]  # the database retry kept the one channel attempt, which is final
+    assert len(mail.outbox) == 1
+
+
+def test_a_database_that_stays_locked_gives_up_after_the_limit(db, monkeypatch, django_capture_on_commit_callbacks):
+    from django.db import OperationalError
+
+    from xinfang.notify import tasks
+
+    calls: list[int] = []
+
+    def always_locked(notification_id: int, *, final: bool) -> bool:
+        calls.append(notification_id)
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(tasks, "notification_deliver", always_locked)
+    _send(django_capture_on_commit_callbacks, addresses=[("email", "a@example.com")])  # the task fails, logged
+    assert len(calls) == tasks.DB_RETRY_LIMIT + 1
+    assert Notification.objects.get().status == Status.QUEUED  # still queued, for an operator to resend
+
+
 def test_a_disabled_channel_is_logged_as_failed_and_not_sent(db, settings, django_capture_on_commit_callbacks):
     settings.XINFANG_NOTIFY_CHANNELS = ["inapp", "sms"]
     rows = _send(django_capture_on_commit_callbacks, addresses=[("email", "a@example.com")])

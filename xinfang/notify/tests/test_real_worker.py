@@ -27,6 +27,7 @@ import time_machine
 from celery.contrib.testing.tasks import ping  # noqa: F401 - registers celery.ping for the worker's check
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
+from django.db import OperationalError
 
 from xinfang.celery import app as celery_app
 from xinfang.core import timeutil
@@ -76,11 +77,19 @@ def redis_broker() -> Iterator[str]:
 
 
 def _wait_for(predicate: Any, timeout: float = 30.0) -> None:
+    """Poll ``predicate`` until true. In SQLite's shared cache a read that meets the worker's open write fails
+    at once with "table is locked" (no busy wait there): that poll counts as not yet, and the worker's own
+    write, if it was the one refused, is retried by the task."""
     deadline = time.monotonic() + timeout
-    while not predicate():
+    while True:
+        try:
+            if predicate():
+                return
+        except OperationalError:
+            pass
         if time.monotonic() > deadline:
             raise AssertionError("the worker did not finish in time")
-        time.sleep(0.1)
+        time.sleep(0.25)
 
 
 @pytest.mark.django_db(transaction=True)
