@@ -28,7 +28,8 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 def apply_error(form: forms.Form, exc: DomainError) -> None:
     """A service's refusal: on its field when the form has it, else at the top."""
-    name = exc.field if exc.field in form.fields else None
+    field = getattr(form, "SERVICE_FIELDS", {}).get(exc.field, exc.field)
+    name = field if field in form.fields else None
     form.add_error(name, str(exc.message))
 
 
@@ -141,8 +142,18 @@ class VisitForm(forms.Form):
     new_request = forms.CharField(
         label=_("New petition: request"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+    new_facts = forms.CharField(
+        label=_("New petition: facts and reasons"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     new_name = forms.CharField(label=_("New petition: petitioner's name"), max_length=50, required=False)
     new_phone = forms.CharField(label=_("New petition: phone"), max_length=24, required=False)
+    new_address = forms.CharField(label=_("New petition: petitioner's address"), max_length=200, required=False)
+    new_division_code = forms.CharField(
+        label=_("New petition: where the problem is (division code)"),
+        max_length=9,
+        required=False,
+        help_text=_("The 问题属地 code, which routing uses; leave empty if unknown."),
+    )
     solved_on_spot = forms.BooleanField(label=_("Solved on the spot"), required=False)
     solution = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     outcome = forms.ChoiceField(label=_("Outcome (三到位一处理)"), choices=Outcome.choices, initial=Outcome.PENDING)
@@ -162,6 +173,18 @@ class VisitForm(forms.Form):
         if data.get("new_title") and data.get("petition"):
             self.add_error("petition", _("Link an existing petition or register a new one, not both."))
         return data
+
+    # The intake service names its fields as the petition does; show each refusal on this form's field.
+    SERVICE_FIELDS = {
+        "title": "new_title",
+        "request": "new_request",
+        "facts_and_reasons": "new_facts",
+        "petitioners": "new_name",
+        "petitioners[0].name": "new_name",
+        "petitioners[0].phone": "new_phone",
+        "petitioners[0].address": "new_address",
+        "problem_division_code": "new_division_code",
+    }
 
 
 class InvitationForm(forms.Form):

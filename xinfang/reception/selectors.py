@@ -81,6 +81,14 @@ def sessions_visible_to(user: User | Any) -> QuerySet[ReceptionSession]:
     return _scoped(ReceptionSession.objects.select_related("leader__unit", "site", "unit"), user)
 
 
+def receives_citizens_of(user: User | Any, session: ReceptionSession) -> bool:
+    """Whether ``user`` sees the booked citizens' phone numbers in full: the session's leader, the staff of the
+    unit whose site hosts it and of the leader's unit, who call them. Units above see the masked number."""
+    if user.pk == session.leader_id:
+        return True
+    return user.unit_id is not None and user.unit_id in (session.unit_id, session.site.unit_id)
+
+
 def invitations_visible_to(user: User | Any) -> QuerySet[Invitation]:
     qs = Invitation.objects.select_related("leader__unit", "petition")
     unit = _staff_unit(user)

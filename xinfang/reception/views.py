@@ -150,6 +150,7 @@ def _session_context(user: User, session: ReceptionSession, **forms: Any) -> dic
         "nav": "reception",
         "session": session,
         "bookings": bookings,
+        "contact": selectors.receives_citizens_of(user, session),
         "visits": visits,
         "assigned": assigned,
         "totals": totals,
@@ -196,8 +197,10 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     channel="visit",
                     title=d["new_title"],
                     request=d["new_request"],
+                    facts_and_reasons=d["new_facts"],
                     head_count=d["head_count"],
-                    petitioners=[PetitionerData(name=d["new_name"], phone=d["new_phone"])],
+                    petitioners=[PetitionerData(name=d["new_name"], phone=d["new_phone"], address=d["new_address"])],
+                    problem_division_code=d["new_division_code"],
                 )
             assignments = (
                 [services.AssignmentData(d["assign_matter"], d["assign_unit"], d["assign_due"])]

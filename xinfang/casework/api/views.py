@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
@@ -25,18 +25,9 @@ from xinfang.casework.models import BacklogCase, Milestone, WeeklySchedule
 from xinfang.core import timeutil
 from xinfang.core.api import staff_user
 from xinfang.core.errors import InvalidInput
+from xinfang.orgs.api.permissions import IsUnitMember
 from xinfang.orgs.models import User
 from xinfang.petitions.selectors import petition_get_visible
-
-
-class IsUnitStaff(permissions.BasePermission):
-    """Signed in (else 401) and staff of a unit (citizen accounts get 403)."""
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        user = request.user
-        if not user or not user.is_authenticated:
-            return False
-        return bool(getattr(user, "is_unit_staff", False))
 
 
 class NewestFirst(CursorPagination):
@@ -105,7 +96,7 @@ def _case_action(name: str) -> Callable[..., Response]:
 class CaseViewSet(viewsets.GenericViewSet[BacklogCase]):
     """积案 / 重点 cases: list with filters, detail, marking by hand, decisions, 包案, plan, progress, outcome."""
 
-    permission_classes = [IsUnitStaff]
+    permission_classes = [IsUnitMember]
     pagination_class = NewestFirst
     serializer_class = s.CaseListSerializer
     queryset = BacklogCase.objects.none()  # for the schema's path parameter type; get_queryset is what runs
@@ -171,7 +162,7 @@ for _name in ACTIONS:
 class MyCasesView(APIView):
     """The signed-in leader's open 包案 cases with their next milestone (the leader's desk)."""
 
-    permission_classes = [IsUnitStaff]
+    permission_classes = [IsUnitMember]
 
     @extend_schema(responses={200: s.CaseListSerializer(many=True)})
     def get(self, request: Request) -> Response:
@@ -186,7 +177,7 @@ class MyCasesView(APIView):
 class BoardView(APIView):
     """Backlog board for the user's scope: counts by status, level and unit, ageing and the 化解率."""
 
-    permission_classes = [IsUnitStaff]
+    permission_classes = [IsUnitMember]
 
     @extend_schema(parameters=[*FILTER_PARAMETERS, *PERIOD_PARAMETERS], responses={200: s.BacklogBoardSerializer})
     def get(self, request: Request) -> Response:
@@ -200,7 +191,7 @@ class BoardView(APIView):
 class ScheduleViewSet(viewsets.ReadOnlyModelViewSet[WeeklySchedule]):
     """每周调度: the signed-in leader's weekly key-case schedules, newest first."""
 
-    permission_classes = [IsUnitStaff]
+    permission_classes = [IsUnitMember]
     serializer_class = s.WeeklyScheduleSerializer
     pagination_class = WeekPagination
     queryset = WeeklySchedule.objects.none()  # for the schema; get_queryset is what runs

@@ -20,6 +20,8 @@ from xinfang.core.errors import InvalidInput, NotPermitted
 from xinfang.insight import integration, selectors
 from xinfang.insight.api import serializers as s
 from xinfang.insight.models import HotIssue
+from xinfang.orgs.api.permissions import IsUnitMember
+from xinfang.orgs.models import Role
 from xinfang.petitions.api.serializers import PetitionListSerializer
 from xinfang.petitions.api.views import NewestFirst
 from xinfang.petitions.models import Petition
@@ -76,15 +78,18 @@ class HotIssuePetitionsView(generics.ListAPIView[Petition]):
 
 class DraftSuggestionsView(APIView):
     """Suggestions while registering: categories from the title and text, and the petitioner's earlier petitions
-    on the same matter that you may see (link one as ``previous`` when registering). Nothing is stored."""
+    on the same matter that you may see (link one as ``previous`` when registering). Nothing is stored.
 
-    permission_classes = [permissions.IsAuthenticated]
+    For registrars only, as on the registration screen: it looks petitions up by a person's phone or ID number,
+    which is a registration step, not a search for anyone else to run."""
+
+    permission_classes = [permissions.IsAuthenticated, IsUnitMember]
 
     @extend_schema(request=s.DraftSuggestionInSerializer, responses={200: s.DraftSuggestionSerializer})
     def post(self, request: Request) -> Response:
         user = staff_user(request)
-        if not user.is_unit_staff:
-            raise NotPermitted(_("This needs a staff account of a unit."))
+        if not user.has_role(Role.REGISTRAR):
+            raise NotPermitted(_("Only registrars register petitions."))
         ser = s.DraftSuggestionInSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         v = ser.validated_data

@@ -101,7 +101,7 @@ class Endpoint:
 HOT_ROLES =         (401, 403,  403,  403,  200,  200,  200,  200,  200)
 ISSUE_IN_A1 =       (401, 403,  403,  403,  404,  200,  200,  200,  404)
 ISSUE_MISSING =     (401, 403,  403,  403,  404,  404,  404,  404,  404)
-UNIT_STAFF =        (401, 403,  200,  200,  200,  200,  200,  200,  200)
+REGISTRARS =        (401, 403,  200,  403,  403,  403,  403,  403,  403)
 
 ENDPOINTS: dict[str, Endpoint] = {
     "hot-issues": Endpoint("get", "/api/v1/insight/hot-issues/", lambda s: "/api/v1/insight/hot-issues/", HOT_ROLES),
@@ -110,7 +110,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "hot-issue-petitions-missing": Endpoint("get", "/api/v1/insight/hot-issues/{id}/petitions/",
                                             lambda s: "/api/v1/insight/hot-issues/99999999/petitions/", ISSUE_MISSING),
     "suggestions": Endpoint("post", "/api/v1/insight/suggestions/", lambda s: "/api/v1/insight/suggestions/",
-                            UNIT_STAFF, body={"title": "搅拌站噪音", "request": ORIGINAL,
+                            REGISTRARS, body={"title": "搅拌站噪音", "request": ORIGINAL,
                                               "petitioners": [{"id_number": ID_OK}]}),
 }
 # fmt: on

@@ -145,6 +145,9 @@ def test_draft_suggestions_at_registration_api(personas, categories):
     # A registrar of a unit that may not see the earlier petition (A1区生态环境局) is not told about it.
     hidden = _api(personas.accused).post("/api/v1/insight/suggestions/", body, format="json").json()
     assert hidden["repeat_candidates"] == []
+    # Looking petitions up by a person's ID number is a registration step: a handler is refused, as on screen.
+    refused = _api(personas.handler_b).post("/api/v1/insight/suggestions/", body, format="json")
+    assert refused.status_code == 403 and refused.json()["detail"] == "只有登记员可以登记信访事项。"
 
 
 def test_registration_screen_fragment_shows_categories_and_repeat_candidates(personas, categories, client):

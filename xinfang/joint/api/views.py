@@ -8,7 +8,6 @@ from typing import Any
 from django.db.models import F, Model, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
@@ -35,6 +34,7 @@ from xinfang.joint.models import (
     Meeting,
     Window,
 )
+from xinfang.orgs.api.permissions import IsUnitMember
 from xinfang.orgs.models import User
 from xinfang.petitions.models import Petition
 from xinfang.petitions.selectors import petition_get_visible
@@ -94,18 +94,9 @@ def _int_param(request: Request, name: str) -> int | None:
     return int(str(raw))
 
 
-class IsUnitStaff(permissions.BasePermission):
-    """Joint work is for staff of a unit: anonymous 401 (IsAuthenticated first), citizen accounts 403."""
-
-    message = gettext_lazy("Joint work is for staff of a unit.")
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return bool(getattr(request.user, "is_unit_staff", False))
-
-
 class _Base(viewsets.GenericViewSet[Any]):
     pagination_class = NewestFirst
-    permission_classes = [permissions.IsAuthenticated, IsUnitStaff]
+    permission_classes = [permissions.IsAuthenticated, IsUnitMember]
     out: type[Any] = s.EmptySerializer
 
     def get_serializer_class(self) -> type[Any]:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from xinfang.orgs.models import Unit, User
+from xinfang.petitions.identity import mask_phone
 from xinfang.petitions.services import IntakeData, PetitionerData
 from xinfang.reception import services
 from xinfang.reception.models import (
@@ -28,10 +29,6 @@ from xinfang.reception.models import (
     SiteKind,
     Visit,
 )
-
-
-def _mask_phone(phone: str) -> str:
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 8 else "****"
 
 
 class ReceptionLeaderSerializer(serializers.Serializer[User]):
@@ -203,11 +200,18 @@ class ReceptionBookingCreatedSerializer(serializers.Serializer[Any]):
 
 
 class ReceptionBookingSerializer(serializers.ModelSerializer[Booking]):
+    """A booking for staff. The phone is whole only for those who receive the citizen (context ``contact``):
+    the session's leader and the host unit's staff; a unit overseeing from above sees its tail."""
+
     petition = serializers.CharField(source="petition.number", default="", read_only=True)
+    phone = serializers.SerializerMethodField()
 
     class Meta:
         model = Booking
         fields = ["id", "session", "slot_start", "name", "phone", "summary", "petition", "status", "status_note"]
+
+    def get_phone(self, obj: Booking) -> str:
+        return obj.phone if self.context.get("contact") else mask_phone(obj.phone)
 
 
 class ReceptionPublicBookingSerializer(serializers.ModelSerializer[Booking]):
@@ -219,7 +223,7 @@ class ReceptionPublicBookingSerializer(serializers.ModelSerializer[Booking]):
         fields = ["session", "slot_start", "name", "phone", "summary", "status"]
 
     def get_phone(self, obj: Booking) -> str:
-        return _mask_phone(obj.phone)
+        return mask_phone(obj.phone)
 
 
 class ReceptionCodeSerializer(serializers.Serializer[Any]):
@@ -243,7 +247,7 @@ class ReceptionInvitationSerializer(serializers.ModelSerializer[Invitation]):
         fields = ["id", "petition", "leader", "on", "at", "place", "phone", "note", "status"]
 
     def get_phone(self, obj: Invitation) -> str:
-        return _mask_phone(obj.phone)  # the number stays with the petition; only its tail is shown
+        return mask_phone(obj.phone)  # the number stays with the petition; only its tail is shown
 
 
 class ReceptionInvitationInputSerializer(serializers.Serializer[Any]):

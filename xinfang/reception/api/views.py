@@ -13,7 +13,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, status
@@ -26,6 +25,7 @@ from rest_framework.views import APIView
 from xinfang.core import timeutil
 from xinfang.core.api import staff_user
 from xinfang.core.errors import InvalidInput
+from xinfang.orgs.api.permissions import IsUnitMember
 from xinfang.orgs.models import Unit, User
 from xinfang.petitions.api.views import PublicSubmitThrottle, PublicTrackThrottle
 from xinfang.reception import selectors, services
@@ -40,13 +40,6 @@ from xinfang.reception.models import (
 )
 from xinfang.supervision.assignments import assignments_for, path_range
 from xinfang.supervision.models import AssignmentSource
-
-
-class IsUnitStaff(permissions.IsAuthenticated):
-    message = gettext_lazy("This needs a staff account of a unit.")  # read per request, in its language
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return super().has_permission(request, view) and bool(getattr(request.user, "is_unit_staff", False))
 
 
 class ByDate(CursorPagination):
@@ -101,7 +94,7 @@ def _unit_param(request: Request) -> Unit | None:
 class StaffListView(APIView):
     """A paginated list of a staff selector, optionally with a create (POST)."""
 
-    permission_classes = [IsUnitStaff]
+    permission_classes = [IsUnitMember]
     pagination: type[CursorPagination] | type[PageNumberPagination] = NewestFirst
 
     def paginate(self, request: Request, qs: QuerySet[Any], serializer: type[BaseSerializer[Any]]) -> Response:
@@ -146,7 +139,7 @@ class ScheduleListView(StaffListView):
 
 
 class ScheduleDetailView(APIView):
-    permission_classes = [IsUnitStaff]
+    permission_classes = [IsUnitMember]
 
     @extend_schema(responses={200: s.ReceptionScheduleSerializer})
     def get(self, request: Request, pk: int) -> Response:
@@ -158,7 +151,7 @@ class ScheduleDetailView(APIView):
 class ScheduleGenerateView(APIView):
     """Create the sessions of a period from the schedule (idempotent; non-working days follow its policy)."""
 
-    permission_classes = [IsUnitStaff]
+    permission_classes = [IsUnitMember]
 
     @extend_schema(request=s.ReceptionPeriodSerializer, responses={201: s.ReceptionSessionSerializer(many=True)})
     def post(self, request: Request, pk: int) -> Response:
@@ -170,7 +163,7 @@ class ScheduleGenerateView(APIView):
 
 
 class SchedulePublishView(APIView):
-    permission_classes = [IsUnitStaff]
+    permission_classes = [IsUnitMember]
 
     @extend_schema(request=s.ReceptionPublishSerializer, responses={200: s.ReceptionScheduleSerializer})
     def post(self, request: Request, pk: int) -> Response:
@@ -217,7 +210,7 @@ class SessionListView(StaffListView):
 
 
 class SessionDetailView(APIView):
-    permission_classes = [IsUnitStaff]
+    permission_classes = [IsUnitMember]
 
     @extend_schema(responses={200: s.ReceptionSessionSerializer})
     def get(self, request: Request, pk: int) -> Response:
@@ -227,7 +220,7 @@ class SessionDetailView(APIView):
 class SessionStatusView(APIView):
     """Mark a session held, missed or cancelled (cancelling tells booked citizens by SMS)."""
 
-    permission_classes = [IsUnitStaff]
+    permission_classes = [IsUnitMember]
 
     @extend_schema(request=s.ReceptionSessionStatusSerializer, responses={200: s.ReceptionSessionSerializer})
     def post(self, request: Request, pk: int) -> Response:
@@ -273,7 +266,7 @@ class SessionBookingsView(StaffListView):
     def get_permissions(self) -> list[permissions.BasePermission]:
         if self.request.method == "POST":
             return [permissions.AllowAny()]
-        return [IsUnitStaff()]
+        return [IsUnitMember()]
 
     def get_throttles(self) -> list[Any]:
         if self.request.method == "POST":
@@ -282,8 +275,13 @@ class SessionBookingsView(StaffListView):
 
     @extend_schema(responses={200: s.ReceptionBookingSerializer(many=True)})
     def get(self, request: Request, pk: int) -> Response:
-        session: ReceptionSession = _get(selectors.sessions_visible_to(staff_user(request)), pk)
-        return self.paginate(request, session.bookings.select_related("petition"), s.ReceptionBookingSerializer)
+        user = staff_user(request)
+        session: ReceptionSession = _get(selectors.sessions_visible_to(user), pk)
+        contact = selectors.receives_citizens_of(user, session)
+        paginator = self.pagination()
+        page = paginator.paginate_queryset(session.bookings.select_related("petition"), request, view=self)
+        data = s.ReceptionBookingSerializer(page, many=True, context={"contact": contact}).data
+        return paginator.get_paginated_response(data)
 
     @extend_schema(
         request=s.ReceptionBookingInputSerializer,
@@ -310,7 +308,7 @@ class SessionBookingsView(StaffListView):
 class BookingMarkView(APIView):
     """Staff record a cancellation, a no-show or an attendance."""
 
-    permission_classes = [IsUnitStaff]
+    permission_classes = [IsUnitMember]
 
     @extend_schema(request=s.ReceptionBookingMarkSerializer, responses={200: s.ReceptionBookingSerializer})
     def post(self, request: Request, pk: int) -> Response:
@@ -321,7 +319,8 @@ class BookingMarkView(APIView):
         ser = s.ReceptionBookingMarkSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         booking = services.booking_mark(actor=user, booking=booking, **ser.validated_data)
-        return Response(s.ReceptionBookingSerializer(booking).data)
+        contact = selectors.receives_citizens_of(user, booking.session)
+        return Response(s.ReceptionBookingSerializer(booking, context={"contact": contact}).data)
 
 
 # ---------------------------------------------------------------------------------------------- public
@@ -420,7 +419,7 @@ class InvitationListView(StaffListView):
 
 
 class InvitationMarkView(APIView):
-    permission_classes = [IsUnitStaff]
+    permission_classes = [IsUnitMember]
 
     @extend_schema(request=s.ReceptionInvitationMarkSerializer, responses={200: s.ReceptionInvitationSerializer})
     def post(self, request: Request, pk: int) -> Response:
@@ -465,7 +464,7 @@ def _visit(request: Request, pk: int) -> FieldVisit:
 
 
 class FieldVisitDetailView(APIView):
-    permission_classes = [IsUnitStaff]
+    permission_classes = [IsUnitMember]
 
     @extend_schema(responses={200: s.ReceptionFieldVisitSerializer})
     def get(self, request: Request, pk: int) -> Response:
@@ -473,7 +472,7 @@ class FieldVisitDetailView(APIView):
 
 
 class FieldVisitCasesView(APIView):
-    permission_classes = [IsUnitStaff]
+    permission_classes = [IsUnitMember]
 
     @extend_schema(request=s.ReceptionCaseInputSerializer, responses={201: s.ReceptionFieldVisitCaseSerializer})
     def post(self, request: Request, pk: int) -> Response:
@@ -487,7 +486,7 @@ class FieldVisitCasesView(APIView):
 
 
 class FieldVisitCaseResultView(APIView):
-    permission_classes = [IsUnitStaff]
+    permission_classes = [IsUnitMember]
 
     @extend_schema(request=s.ReceptionCaseResultSerializer, responses={200: s.ReceptionFieldVisitCaseSerializer})
     def post(self, request: Request, pk: int, case_id: int) -> Response:
@@ -502,7 +501,7 @@ class FieldVisitCaseResultView(APIView):
 class FieldVisitMinutesView(APIView):
     """现场办公 minutes; each decision becomes an assignment (交办事项) with a deadline."""
 
-    permission_classes = [IsUnitStaff]
+    permission_classes = [IsUnitMember]
 
     @extend_schema(
         request=s.ReceptionMinutesInputSerializer, responses={201: s.ReceptionAssignmentOutSerializer(many=True)}
@@ -523,7 +522,7 @@ class FieldVisitMinutesView(APIView):
 
 
 class FieldVisitCancelView(APIView):
-    permission_classes = [IsUnitStaff]
+    permission_classes = [IsUnitMember]
 
     @extend_schema(request=s.ReceptionReasonSerializer, responses={200: s.ReceptionFieldVisitSerializer})
     def post(self, request: Request, pk: int) -> Response:
@@ -540,7 +539,7 @@ class FieldVisitCancelView(APIView):
 class ComplianceView(APIView):
     """Frequency compliance per leader in scope for a year (rules per level: XINFANG_RECEPTION_FREQUENCY)."""
 
-    permission_classes = [IsUnitStaff]
+    permission_classes = [IsUnitMember]
 
     @extend_schema(
         parameters=[OpenApiParameter("year", OpenApiTypes.INT), OpenApiParameter("unit", OpenApiTypes.INT)],
@@ -565,7 +564,7 @@ class ComplianceView(APIView):
 class StatisticsView(APIView):
     """接访下访人次, 接待群众 批次/人次, 协调解决问题件数 for the user's scope (or a unit in it) and a period."""
 
-    permission_classes = [IsUnitStaff]
+    permission_classes = [IsUnitMember]
 
     @extend_schema(
         parameters=[
@@ -589,7 +588,7 @@ class StatisticsView(APIView):
 class DeskView(APIView):
     """The leader's desk parts: my reception days (from today, 60 days) and my appointments."""
 
-    permission_classes = [IsUnitStaff]
+    permission_classes = [IsUnitMember]
 
     @extend_schema(responses={200: s.ReceptionDeskSerializer})
     def get(self, request: Request) -> Response:

@@ -184,6 +184,42 @@ def test_staff_record_a_group_visit_and_mark_a_no_show_on_the_page(
     assert (stats.batches, stats.persons) == (1, 15)
 
 
+def test_a_matter_registered_on_the_spot_keeps_address_and_problem_place(
+    published: ReceptionSession, desk: Desk
+) -> None:
+    """The page registers a visitor's new matter with everything the API takes: facts, the petitioner's address
+    and the 问题属地 code that routing uses. A wrong code is shown on its field and nothing typed is lost."""
+    from xinfang.petitions.models import Petition
+
+    client = Client()
+    client.force_login(desk.desk)
+    typed = {
+        "form": "visit",
+        "head_count": "1",
+        "new_title": "小区电梯长期停运",
+        "new_request": "请尽快修复电梯",
+        "new_facts": "电梯已停运两个月，物业不予处理",
+        "new_name": "王五",
+        "new_phone": "13900001111",
+        "new_address": "A市A1区人民路8号",
+        "new_division_code": "99010",
+        "outcome": "pending",
+    }
+    url = f"/workbench/reception/sessions/{published.pk}/"
+    with time_machine.travel(dt.datetime(2026, 4, 15, 10, 0, tzinfo=TZ), tick=False):
+        wrong = client.post(url, typed)
+        assert wrong.status_code == 400
+        html = wrong.content.decode()
+        assert "6 digits" in html or "6 位" in html or "6位" in html, html[:2000]
+        assert 'value="A市A1区人民路8号"' in html and Petition.objects.count() == 0
+        recorded = client.post(url, {**typed, "new_division_code": "990102"})
+    assert recorded.status_code == 200, recorded.content.decode()[:500]
+    petition = Petition.objects.get(title="小区电梯长期停运")
+    assert (petition.channel, petition.problem_division_code) == ("visit", "990102")
+    assert petition.facts_and_reasons == "电梯已停运两个月，物业不予处理"
+    assert petition.petitioners.get().address == "A市A1区人民路8号"
+
+
 def test_the_leader_desk_partial_lists_days_and_appointments(published: ReceptionSession, desk: Desk) -> None:
     with time_machine.travel(BEFORE, tick=False):
         services.booking_create(

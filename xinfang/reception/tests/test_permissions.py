@@ -271,3 +271,24 @@ def test_every_reception_endpoint_is_in_the_table() -> None:
     }
     in_table = {(e.method, _path_template(e.template)) for e in ENDPOINTS.values()}
     assert in_schema == in_table
+
+
+@pytest.mark.parametrize(
+    ("persona", "phone"),
+    [("registrar_a", "13900001111"), ("leader", "13900001111"), ("supervisor", "139****1111")],
+)
+def test_a_booked_citizens_phone_is_whole_only_for_those_who_receive_them(
+    world: World, persona: str, phone: str, client: Any
+) -> None:
+    """The host unit's staff and the session's leader call the citizen; the city overseeing from above sees the
+    tail only, in the API and on the session page."""
+    api = APIClient()
+    api.force_authenticate(world.people[persona])
+    with time_machine.travel(NOW, tick=False):
+        listed = api.get(f"/api/v1/reception/sessions/{world.today.pk}/bookings/").json()["results"]
+        client.force_login(world.people[persona])
+        page = client.get(f"/workbench/reception/sessions/{world.today.pk}/").content.decode()
+    assert [b["phone"] for b in listed] == [phone]
+    assert f"<td>{phone}</td>" in page
+    if "*" in phone:
+        assert "13900001111" not in page

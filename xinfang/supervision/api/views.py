@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from xinfang.core import timeutil
 from xinfang.core.api import staff_user
 from xinfang.core.errors import InvalidInput
+from xinfang.orgs.api.permissions import IsUnitMember
 from xinfang.orgs.models import User
 from xinfang.petitions import selectors as petition_selectors
 from xinfang.petitions.models import Petition
@@ -28,15 +29,7 @@ from xinfang.supervision.api import serializers as s
 from xinfang.supervision.bulletin import bulletin_generate
 from xinfang.supervision.models import Bulletin, Interview, Recommendation, SupervisionOrder, WarningLevel
 
-
-class IsUnitStaff(permissions.BasePermission):
-    """Signed-in staff of a unit (a citizen account is refused with 403)."""
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return bool(getattr(request.user, "is_unit_staff", False))
-
-
-STAFF = [permissions.IsAuthenticated, IsUnitStaff]
+STAFF = [permissions.IsAuthenticated, IsUnitMember]
 
 
 class NewestFirst(CursorPagination):
@@ -335,7 +328,7 @@ class BulletinViewSet(viewsets.GenericViewSet[Any]):
         ser.is_valid(raise_exception=True)
         user = staff_user(request)
         year, month = (int(x) for x in ser.validated_data["month"].split("-"))
-        assert user.unit is not None  # noqa: S101 - IsUnitStaff
+        assert user.unit is not None  # noqa: S101 - IsUnitMember
         bulletin = bulletin_generate(unit=user.unit, month=dt.date(year, month, 1), actor=user)
         return Response(s.BulletinDetailSerializer(bulletin).data, status=status.HTTP_201_CREATED)
 

@@ -8,6 +8,7 @@ from django import template
 from django.db.models import Model
 from django.utils.text import capfirst
 
+from xinfang.petitions.identity import mask_phone
 from xinfang.petitions.models import Attachment, Clock, Document, Petition, Petitioner, PetitionEvent
 
 register = template.Library()
@@ -26,6 +27,12 @@ _MODELS: dict[str, type[Model]] = {
 def has_role(user: Any, role: str) -> bool:
     """``{% if user|has_role:"registrar" %}`` — whether a staff account has the role (cached per request)."""
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "unit_id", None) and user.has_role(role))
+
+
+@register.filter
+def masked_phone(value: str) -> str:
+    """``{{ phone|masked_phone }}`` — 138****0000: enough to match a caller, not to call them."""
+    return mask_phone(value or "")
 
 
 @register.simple_tag
