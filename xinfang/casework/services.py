@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from xinfang.casework import rules
+from xinfang.casework import rules, selectors
 from xinfang.casework.models import (
     ACTIVE_STATUSES,
     BacklogCase,
@@ -271,6 +271,8 @@ def case_take_charge(
     _require_status(case, CaseStatus.CANDIDATE, CaseStatus.OPEN, CaseStatus.IN_CHARGE)
     if not leader.is_unit_staff or not leader.has_role(Role.LEADER):
         raise InvalidInput(_("The leader in charge must be a staff member with the leader role."), field="leader")
+    if not selectors.leader_choices(actor).filter(pk=leader.pk).exists():  # the leaders the form offers
+        raise InvalidInput(_("Choose a leader of your unit, of a unit below it or of a unit above it."), field="leader")
     if not unit.is_active:
         raise InvalidInput(_("The responsible unit is no longer active."), field="unit")
     if not person.strip():

@@ -164,6 +164,8 @@ def schedule_create(*, actor: User, data: ScheduleData) -> ReceptionSchedule:
     assert leader.unit is not None  # noqa: S101 - require_leader checks is_unit_staff
     require_desk(actor, leader.unit)
     _validate_schedule(data)
+    if not may_keep_desk(actor, data.site.unit):  # the same sites the schedule form offers
+        raise InvalidInput(_("Choose a reception site of your unit or of a unit it oversees."), field="site")
     return ReceptionSchedule.objects.create(
         leader=leader,
         unit=leader.unit,

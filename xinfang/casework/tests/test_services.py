@@ -117,6 +117,19 @@ def test_take_charge_needs_a_leader(personas):
     assert not Notification.objects.exists()
 
 
+def test_take_charge_refuses_a_leader_outside_the_deciders_reach(personas, leader, far_leader):
+    """The rule of the form's leader list, in the service: the head of the handling unit (A1区住建局) may put a
+    leader above it in charge, not a leader of A2区, whom the API would otherwise accept."""
+    case = open_case(personas, petition_received(personas, 200))
+    head = personas.head_b
+    with pytest.raises(InvalidInput) as err:
+        services.case_take_charge(actor=head, case=case, leader=far_leader, unit=head.unit, person="王")
+    assert err.value.field == "leader"
+    assert not PetitionEvent.objects.filter(petition=case.petition, action=Action.TAKE_CHARGE).exists()
+    taken = services.case_take_charge(actor=head, case=case, leader=leader, unit=head.unit, person="王")
+    assert taken.leader == leader  # the city's leader is above A1区住建局: allowed
+
+
 def test_a_milestone_is_also_an_assignment_followed_by_supervision(personas, leader):
     case = case_in_charge(personas, petition_received(personas, 200), leader)
     due = TODAY + dt.timedelta(days=14)

@@ -10,7 +10,14 @@ from django.test import override_settings
 from conftest import Personas, Tree
 from xinfang.core.errors import InvalidInput, NotPermitted
 from xinfang.reception import selectors, services
-from xinfang.reception.models import ReceptionSession, Recurrence, SessionStatus, ShiftPolicy
+from xinfang.reception.models import (
+    ReceptionSchedule,
+    ReceptionSession,
+    ReceptionSite,
+    Recurrence,
+    SessionStatus,
+    ShiftPolicy,
+)
 from xinfang.reception.tests.helpers import Desk, monthly
 
 pytestmark = pytest.mark.django_db
@@ -110,6 +117,18 @@ def test_schedule_is_kept_by_the_leaders_unit_or_above(desk: Desk, personas: Per
     with pytest.raises(NotPermitted):
         services.schedule_create(actor=personas.outsider, data=data)
     assert services.schedule_create(actor=personas.supervisor, data=data).unit == desk.county_leader.unit
+
+
+def test_a_schedule_is_held_at_a_site_of_the_desks_scope(desk: Desk, tree: Tree) -> None:
+    """The service applies the rule the form's site list shows: a site of another district (A2区) is refused on
+    the ``site`` field, so an API client cannot place a leader's reception day at a hall nobody here keeps."""
+    elsewhere = ReceptionSite.objects.create(
+        unit=tree.county2_housing, unit_path=tree.county2_housing.path, name="A2区住建局接待室", address="A2区"
+    )
+    with pytest.raises(InvalidInput) as err:
+        monthly(desk, 15, site=elsewhere)
+    assert err.value.field == "site"
+    assert not ReceptionSchedule.objects.exists()
 
 
 def _hold_all_but(schedule_sessions: list[ReceptionSession], missed: set[int], actor: object) -> None:
