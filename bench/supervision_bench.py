@@ -13,8 +13,8 @@ bench/supervision.sh (which starts PostgreSQL and loads the petitions itself):
    run on the following day (the levels newly reached in one day);
 4. the **monthly bulletin**: ``bulletins_generate_monthly`` for last month (every city and county 信访局 gets its
    bulletin from one pass of three GROUP BY queries), and ``bulletin_generate`` for the busiest city 信访局 and for
-   the province 信访局 with the widest scope (one bulletin each, aggregate SQL limited to the scope), plus the
-   .docx and .xlsx export of the largest bulletin.
+   the province 信访局 with the widest scope (one bulletin each, aggregate SQL limited to the scope), each of the
+   two then exported as .docx and .xlsx.
 
 Results go to bench/results/supervision.json and to the "## Supervision" section of docs/benchmarks.md (between
 the ``supervision:start`` / ``supervision:end`` markers; nothing else in that file is touched).

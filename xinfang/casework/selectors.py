@@ -16,6 +16,7 @@ from django.http import Http404
 from xinfang.casework.models import (
     COUNTED_STATUSES,
     BacklogCase,
+    BacklogRule,
     CaseStatus,
     Milestone,
     Resolution,
@@ -125,7 +126,7 @@ def filter_cases(qs: QuerySet[BacklogCase], f: BoardFilters, today: dt.date) -> 
         qs = qs.filter(level=f.level)
     if f.unit_path:
         qs = qs.filter(path_range("unit_path", f.unit_path))
-    if f.rule in ("age", "repeat", "review"):
+    if f.rule in BacklogRule.values:  # each rule has its by_<rule> flag
         qs = qs.filter(**{f"by_{f.rule}": True})
     if f.age in AGE_BUCKETS:
         qs = qs.filter(age_bucket_q(f.age, today))
@@ -275,7 +276,7 @@ def filters_from(params: Any) -> BoardFilters:
         kind=choice("kind", CaseKind.values),
         level=choice("level", Level.values),
         unit_path=unit_path,
-        rule=choice("rule", ("age", "repeat", "review")),
+        rule=choice("rule", BacklogRule.values),
         age=choice("age", AGE_BUCKETS),
         leader=number("leader"),
         q=get("q")[:100],

@@ -39,7 +39,7 @@ from xinfang.orgs.models import Role, Unit, User
 from xinfang.petitions.models import Petition
 from xinfang.petitions.selectors import petitions_visible_to
 from xinfang.petitions.services import petition_take_charge
-from xinfang.supervision.assignments import assignment_complete, assignment_create
+from xinfang.supervision.assignments import assignment_complete, assignment_create, require_not_accused
 from xinfang.supervision.models import AssignmentSource
 
 # Who decides on backlog cases: the roles that may take 包案 on the petition's timeline (workflow _OVERSEERS).
@@ -277,6 +277,10 @@ def case_take_charge(
         raise InvalidInput(_("The responsible unit is no longer active."), field="unit")
     if not person.strip():
         raise InvalidInput(_("Name the responsible person."), field="person")
+    # Art. 30 ¶3: an accusation is never handed to the accused unit, nor owned by a leader of the accused side (or
+    # the accused person) — checked before anything is written: no case change, timeline line or notification.
+    require_not_accused(case.petition, unit=unit, field="unit")
+    require_not_accused(case.petition, unit=leader.unit, person=leader, field="leader")
     previous_leader_id = case.leader_id
     today = timeutil.today()
     case.status = CaseStatus.IN_CHARGE

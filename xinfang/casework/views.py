@@ -19,6 +19,7 @@ from xinfang.casework.actions import ACTIONS
 from xinfang.casework.models import (
     AGE_LABELS,
     BacklogCase,
+    BacklogRule,
     CaseKind,
     CaseStatus,
     QuietBasis,
@@ -84,7 +85,12 @@ def board(request: HttpRequest) -> HttpResponse:
         "statuses": CaseStatus.choices,
         "kinds": CaseKind.choices,
         "levels": Level.choices,
-        "rule_choices": [("age", _("Age")), ("repeat", _("Repeat")), ("review", _("Review stage"))],
+        # The rules' values; the board's filter keeps its own short labels (the rules' labels are sentences).
+        "rule_choices": [
+            (BacklogRule.AGE.value, _("Age")),
+            (BacklogRule.REPEAT.value, _("Repeat")),
+            (BacklogRule.REVIEW.value, _("Review stage")),
+        ],
     }
     return render(request, "casework/board.html", context)
 

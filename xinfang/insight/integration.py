@@ -21,13 +21,15 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
+from xinfang.core.errors import NotPermitted
 from xinfang.insight.core import dedup, hot
 from xinfang.insight.core.places import Gazetteer, Place
 from xinfang.insight.core.records import Message
 from xinfang.insight.core.routing import Suggestion, TaxonomyKeywords, TextClassifier, load_model
 from xinfang.insight.models import PetitionFingerprint
-from xinfang.orgs.models import Unit
+from xinfang.orgs.models import Role, Unit, User
 from xinfang.petitions.models import Category, Petition, Petitioner
 
 _SIGNED = 1 << 63
@@ -276,7 +278,9 @@ class RepeatCandidateInfo:
     def bar_article(self) -> str:
         if not self.bar_ground:
             return ""
-        return "Art. 36 ¶3" if self.bar_ground == "terminated" else "Art. 19 ¶3"
+        from xinfang.petitions.services.bars import bar_article
+
+        return bar_article(self.bar_ground)
 
 
 def repeat_candidates(
@@ -391,6 +395,40 @@ SHOWN = 10  # candidates and similar petitions shown at most
 
 
 @dataclass(frozen=True)
+class DraftSuggestions:
+    categories: list[CategorySuggestion]
+    repeat_candidates: list[RepeatCandidateInfo]
+
+
+def draft_suggestions(
+    user: User, *, title: str, text: str, id_numbers: Sequence[str], phones: Sequence[str]
+) -> DraftSuggestions:
+    """What the registration screen and ``POST /api/v1/insight/suggestions/`` show while a petition is typed:
+    categories for the text and — once a petitioner's ID number or phone is given — their earlier petitions on
+    the same matter that ``user`` may see. For registrars only: looking petitions up by a person's ID number or
+    phone is a registration step, not a search for anyone else to run."""
+    from xinfang.petitions.selectors import petitions_visible_to
+
+    if not user.has_role(Role.REGISTRAR):
+        raise NotPermitted(_("Only registrars register petitions."))
+    ids = [i for i in id_numbers if i.strip()]
+    phone_list = [p for p in phones if p.strip()]
+    categories = with_categories(draft_routing_suggestions(title, text))
+    repeats: list[RepeatCandidateInfo] = []
+    if (ids or phone_list) and (title.strip() or text.strip()):
+        repeats = draft_repeat_candidates(
+            title=title,
+            text=text,
+            id_numbers=ids,
+            phones=phone_list,
+            holder=user.unit,
+            within=petitions_visible_to(user),
+            top=SHOWN,
+        )[:SHOWN]
+    return DraftSuggestions(categories, repeats)
+
+
+@dataclass(frozen=True)
 class StaffInsight:
     """What the staff detail of a petition shows (API fields and the workbench page). Suggestions only."""
 
@@ -451,8 +489,6 @@ _gazetteer: list[Gazetteer] = []
 
 def gazetteer() -> Gazetteer:
     """The built-in names plus the divisions of the deployment's unit tree ("A1区人民政府" → "A1区")."""
-    from xinfang.orgs.models import Unit
-
     with _gazetteer_lock:
         if not _gazetteer:
             pairs = []

@@ -11,9 +11,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xinfang.core.errors import NotPermitted
 from xinfang.insight import integration, selectors
-from xinfang.orgs.models import Role, Unit
-from xinfang.petitions.selectors import petitions_visible_to
+from xinfang.orgs.models import Unit
 from xinfang.workbench.access import refuse, staff_required, staff_user
 
 PAGE_SIZE = 50
@@ -77,27 +77,21 @@ def register_suggestions(request: HttpRequest) -> HttpResponse:
     """htmx, on the registration screen: categories for what has been typed, and — once a petitioner's ID number
     or phone is entered — their earlier petitions on the same matter that the registrar may see."""
     user = staff_user(request)
-    if not user.has_role(Role.REGISTRAR):
-        return refuse(request, _("Only registrars register petitions."))
     data = request.POST
-    title = str(data.get("title", ""))[:200]
-    text = "\n".join(str(data.get(k, ""))[:20000] for k in ("request", "facts_and_reasons") if data.get(k))
     ids = [str(data[k]) for k in data if k.endswith("id_number") and str(data[k]).strip()]
     phones = [str(data[k]) for k in data if k.endswith("-phone") and str(data[k]).strip()]
-    categories = integration.with_categories(integration.draft_routing_suggestions(title, text))
-    repeats: list[integration.RepeatCandidateInfo] = []
-    if (ids or phones) and (title.strip() or text.strip()):
-        repeats = integration.draft_repeat_candidates(
-            title=title,
-            text=text,
+    try:
+        found = integration.draft_suggestions(
+            user,
+            title=str(data.get("title", ""))[:200],
+            text="\n".join(str(data.get(k, ""))[:20000] for k in ("request", "facts_and_reasons") if data.get(k)),
             id_numbers=ids,
             phones=phones,
-            holder=user.unit,
-            within=petitions_visible_to(user),
-            top=integration.SHOWN,
-        )[: integration.SHOWN]
+        )
+    except NotPermitted as exc:
+        return refuse(request, str(exc.message))
     return render(
         request,
         "insight/_register_suggestions.html",
-        {"categories": categories, "repeats": repeats, "has_person": bool(ids or phones)},
+        {"categories": found.categories, "repeats": found.repeat_candidates, "has_person": bool(ids or phones)},
     )

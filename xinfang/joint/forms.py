@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -51,13 +53,47 @@ class AgendaItemForm(forms.Form):
     )
 
 
+class UnitListField(forms.TypedMultipleChoiceField):
+    """Units to tick, offered from a list the view read once; cleans to unit ids and refuses a value that is not
+    an id, or not offered, with the messages of ``ModelMultipleChoiceField``."""
+
+    def __init__(self, units: Sequence[Unit], label: Any) -> None:
+        super().__init__(
+            choices=[(u.pk, str(u)) for u in units], coerce=int, label=label, widget=forms.CheckboxSelectMultiple
+        )
+
+    def validate(self, value: Any) -> None:
+        for pk in value:
+            try:
+                int(pk)
+            except (TypeError, ValueError):
+                raise ValidationError(
+                    forms.ModelMultipleChoiceField.default_error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                ) from None
+        super().validate(value)
+
+
 class DecisionForm(forms.Form):
+    """A decision on one agenda item and the units it assigns work to.
+
+    ``units`` is a list read once by the view: the meeting page has one form per agenda item, and a model choice
+    field would read its queryset again as each form renders. ``cleaned_data["units"]`` are the chosen units in
+    the list's order, as the model field gave them.
+    """
+
     text = forms.CharField(label=_("Decision"), widget=_TEXT)
     due = forms.DateField(label=_("Deadline"), widget=_DATE)
 
-    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: Sequence[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["units"] = units_field(units, _("Responsible units"))
+        self._units = list(units)
+        self.fields["units"] = UnitListField(self._units, _("Responsible units"))
+
+    def clean_units(self) -> list[Unit]:
+        chosen = set(self.cleaned_data["units"])
+        return [u for u in self._units if u.pk in chosen]
 
 
 class JurisdictionForm(forms.Form):

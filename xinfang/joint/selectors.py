@@ -8,14 +8,18 @@ users who may see the petition (``petitions_visible_to``); others see that an it
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db.models import Count, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from xinfang.core import timeutil
+from xinfang.core.errors import InvalidInput
 from xinfang.joint.models import (
     AgendaItem,
     Centre,
@@ -156,6 +160,27 @@ def follow_up_status(n_assigned: int, n_done: int, n_overdue: int) -> str:
     return "open"
 
 
+FOLLOW_UP_FILTERS = ("open", "overdue", "done")
+
+
+def filter_follow_up(qs: QuerySet[Any], state: str) -> QuerySet[Any]:
+    """Keep the decisions (annotated by ``with_follow_up``) whose follow-up is ``state``: open (not every
+    assignment done), overdue (one or more past due and open) or done (every assignment done); "" keeps all.
+
+    The one rule for the page and the API. An unknown value is refused here (the API's 400); the page passes only
+    the values it knows and ignores the rest, as a hand-edited address should not break it.
+    """
+    if state == "overdue":
+        return qs.filter(n_overdue__gt=0)
+    if state == "done":
+        return qs.filter(n_assigned__gt=0, n_done=F("n_assigned"))
+    if state == "open":
+        return qs.exclude(n_done=F("n_assigned"))
+    if state:
+        raise InvalidInput(_("follow_up must be open, overdue or done."), field="follow_up")
+    return qs
+
+
 def decisions_visible_to(user: User | Any) -> QuerySet[Any]:
     """Decisions with ``n_assigned``, ``n_done`` and ``n_overdue`` annotated."""
     qs = Decision.objects.filter(item__meeting__in=meetings_visible_to(user).values("pk")).exclude(
@@ -168,14 +193,58 @@ def items_of(meeting: Meeting) -> QuerySet[AgendaItem]:
     return meeting.items.select_related("petition__current_unit", "jurisdiction_unit").order_by("id")
 
 
-def assignments_of(source: str, ids: Iterable[int]) -> dict[int, list[Assignment]]:
-    """Assignments of a page of decisions or sessions, in one query."""
+def assignment_status(assignment: Assignment, today: dt.date) -> str:
+    """done (reported done), overdue (open and past its deadline) or open: the one rule for pages and API."""
+    if assignment.done_on is not None:
+        return "done"
+    return "overdue" if assignment.due < today else "open"
+
+
+def assignments_of(source: str, ids: Iterable[int], today: dt.date | None = None) -> dict[int, list[Assignment]]:
+    """Assignments of a page of decisions or sessions, in one query; each with ``status`` (``assignment_status``)
+    set, which the templates and the API serializer read."""
+    today = today or timeutil.today()
     out: dict[int, list[Assignment]] = {}
-    for a in (
+    rows: Iterable[Any] = (
         Assignment.objects.filter(source=source, source_id__in=list(ids)).select_related("unit").order_by("due", "id")
-    ):
+    )
+    for a in rows:
+        a.status = assignment_status(a, today)
         out.setdefault(a.source_id, []).append(a)
     return out
+
+
+@dataclass
+class Agenda:
+    """What one user may see of a meeting: items in order, their decisions (``follow_up`` set) by item id and the
+    decisions' assignments by decision id."""
+
+    items: list[AgendaItem]
+    decisions: dict[int, list[Any]]
+    assignments: dict[int, list[Assignment]]
+
+
+def meeting_agenda(user: User | Any, meeting: Meeting) -> Agenda:
+    """The agenda of a meeting the user may see, for the page and the API alike.
+
+    Art. 30 ¶3: an item about an accusation against the user or their unit — and its decisions — is left out
+    whole, even for a member unit of the conference: the title and the decision text would tell the accused side
+    what it is accused of. Three queries, whatever the length of the agenda.
+    """
+    items = list(_not_accused(items_of(meeting), user))
+    decisions = list(
+        with_follow_up(
+            Decision.objects.filter(item__meeting=meeting).exclude(
+                item__petition__in=accused_side_petitions(user).values("pk")
+            ),
+            AssignmentSource.JOINT_MEETING,
+        ).order_by("id")
+    )
+    by_item: dict[int, list[Any]] = {}
+    for d in decisions:
+        d.follow_up = follow_up_status(d.n_assigned, d.n_done, d.n_overdue)
+        by_item.setdefault(d.item_id, []).append(d)
+    return Agenda(items, by_item, assignments_of(AssignmentSource.JOINT_MEETING, [d.pk for d in decisions]))
 
 
 def petition_or_none(user: User | Any, pk: int | None) -> Petition | None:

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,10 +22,8 @@ from xinfang.joint import selectors, services
 from xinfang.joint.models import (
     AgendaItem,
     AgendaKind,
-    Decision,
     JurisdictionRoute,
     MediationStatus,
-    Meeting,
     TriageKind,
     VisitOutcome,
     Window,
@@ -153,20 +151,6 @@ def conference_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     return render(request, "joint/conference.html", context)
 
 
-def _decisions_by_item(meeting: Meeting) -> tuple[dict[int, list[Any]], dict[int, list[Any]]]:
-    decisions = list(
-        selectors.with_follow_up(
-            Decision.objects.filter(item__meeting=meeting), AssignmentSource.JOINT_MEETING
-        ).order_by("id")
-    )
-    for d in decisions:
-        d.follow_up = selectors.follow_up_status(d.n_assigned, d.n_done, d.n_overdue)
-    by_item: dict[int, list[Any]] = {}
-    for d in decisions:
-        by_item.setdefault(d.item_id, []).append(d)
-    return by_item, selectors.assignments_of(AssignmentSource.JOINT_MEETING, [d.pk for d in decisions])
-
-
 def _jurisdiction_choices(holder: Unit) -> QuerySet[Unit]:
     """The units directly under the common superior holding a disputed petition (Art. 24), bounded and sorted."""
     return Unit.objects.active().filter(parent_id=holder.pk).order_by("path")
@@ -177,7 +161,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     user = staff_user(request)
     meeting = _one(selectors.meetings_visible_to(user).select_related("conference__unit"), pk)
     conf = meeting.conference
-    area_units = conf.members.order_by("path")
+    # Read once for the page: every item's decision form offers the same units, and a queryset would be read
+    # again by each form as it renders (one query per agenda item).
+    area_units = list(conf.members.order_by("path"))
     item_form = f.AgendaItemForm(prefix="item")
     decision_form: f.DecisionForm | None = None
     jurisdiction_form: f.JurisdictionForm | None = None
@@ -241,15 +227,17 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         if done is not None:
             messages.success(request, _("Saved."))
             return redirect("joint:meeting", pk=meeting.pk)
-    agenda: list[Any] = list(selectors.items_of(meeting))
+    # The same selector as the API: items and decisions about an accusation against this user's side are left out
+    # (Art. 30 ¶3).
+    shown = selectors.meeting_agenda(user, meeting)
+    agenda: list[Any] = list(shown.items)
     visible = selectors.visible_petition_ids(user, [i.petition_id for i in agenda])
-    by_item, assignments = _decisions_by_item(meeting)
     jurisdiction_forms = {}
     for item in agenda:
         item.visible_petition = item.petition_id in visible
-        item.decision_list = by_item.get(item.pk, [])
+        item.decision_list = shown.decisions.get(item.pk, [])
         for d in item.decision_list:
-            d.assignment_list = assignments.get(d.pk, [])
+            d.assignment_list = shown.assignments.get(d.pk, [])
         if item.visible_petition and item.petition.state == State.DISPUTED and item.jurisdiction_unit_id is None:
             holder = item.petition.current_unit
             if jurisdiction_form is not None and target_item is not None and target_item.pk == item.pk:
@@ -286,12 +274,8 @@ def decisions(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     qs = selectors.decisions_visible_to(user).select_related("item__meeting__conference")
     follow = request.GET.get("follow_up", "")
-    if follow == "overdue":
-        qs = qs.filter(n_overdue__gt=0)
-    elif follow == "done":
-        qs = qs.filter(n_assigned__gt=0, n_done=F("n_assigned"))
-    elif follow == "open":
-        qs = qs.exclude(n_done=F("n_assigned"))
+    # The page ignores a value it does not know (the API refuses it).
+    qs = selectors.filter_follow_up(qs, follow if follow in selectors.FOLLOW_UP_FILTERS else "")
     rows, next_page, first = _page(request, qs)
     assignments = selectors.assignments_of(AssignmentSource.JOINT_MEETING, [d.pk for d in rows])
     for d in rows:
@@ -303,7 +287,6 @@ def decisions(request: HttpRequest) -> HttpResponse:
         "follow": follow,
         "next_page": next_page,
         "first": first,
-        "today": timeutil.today(),
         "result_form": f.ResultForm(),
     }
     return render(request, "joint/decisions.html", context)
@@ -371,8 +354,13 @@ def centre_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
             else:
                 messages.success(request, _("Litigation-type matter recorded and referred."))
             return redirect("joint:centre", pk=centre.pk)
+    # Through the selector, not ``centre.intakes``: one who may see the centre (an overseeing government, a stationed
+    # department) must still not read the summary of an accusation against itself (Art. 30 ¶3).
     intakes, next_page, first = _page(
-        request, centre.intakes.select_related("window", "routed_to", "petition", "taken_by")
+        request,
+        selectors.intakes_visible_to(user)
+        .filter(centre=centre)
+        .select_related("window", "routed_to", "petition", "taken_by"),
     )
     _mark(user, intakes)
     context = {
@@ -423,7 +411,15 @@ def sessions(request: HttpRequest, pk: int) -> HttpResponseBase:
             if done is not None:
                 messages.success(request, _("Joint reception session recorded."))
                 return redirect("joint:sessions", pk=centre.pk)
-    rows, next_page, first = _page(request, centre.sessions.prefetch_related("departments").select_related("petition"))
+    # Through the selector, not ``centre.sessions``: the matter of a session on an accusation is not shown to the
+    # accused side, whatever its sight of the centre (Art. 30 ¶3).
+    rows, next_page, first = _page(
+        request,
+        selectors.sessions_visible_to(user)
+        .filter(centre=centre)
+        .prefetch_related("departments")
+        .select_related("petition"),
+    )
     assignments = selectors.assignments_of(AssignmentSource.JOINT_SESSION, [r.pk for r in rows])
     _mark(user, rows)
     for r in rows:
@@ -434,7 +430,6 @@ def sessions(request: HttpRequest, pk: int) -> HttpResponseBase:
         "form": form,
         "can_record": user.unit_id == centre.unit_id,
         "sessions": rows,
-        "today": timeutil.today(),
         "next_page": next_page,
         "first": first,
     }

@@ -12,11 +12,11 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from xinfang.core import timeutil
 from xinfang.core.errors import InvalidInput, NotPermitted
+from xinfang.notify import selectors
 from xinfang.notify.models import Channel, Notification, Status
 from xinfang.orgs.models import User
 
@@ -154,10 +154,6 @@ def notification_deliver(notification_id: int, *, final: bool) -> bool:
         return True
 
 
-def _own_inapp(user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user, channel=Channel.INAPP)
-
-
 @transaction.atomic
 def notification_mark_read(*, actor: User, notification: Notification) -> Notification:
     """Mark one of the actor's own in-app notifications read (idempotent)."""
@@ -173,4 +169,4 @@ def notification_mark_read(*, actor: User, notification: Notification) -> Notifi
 @transaction.atomic
 def notifications_mark_all_read(*, actor: User) -> int:
     """Mark all the actor's unread in-app notifications read; returns how many changed."""
-    return _own_inapp(actor).filter(read_at__isnull=True).update(read_at=timeutil.now(), status=Status.READ)
+    return selectors.notifications_for(actor, unread=True).update(read_at=timeutil.now(), status=Status.READ)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from xinfang.core.errors import DomainError
 from xinfang.orgs.models import Unit, User
 from xinfang.reception.models import (
+    WEEKDAYS,
     Booking,
     BookingStatus,
     InvitationStatus,
@@ -61,16 +62,7 @@ class ScheduleForm(forms.Form):
         coerce=int,
         required=False,
         empty_value=None,
-        choices=[
-            ("", "—"),
-            (0, _("Monday")),
-            (1, _("Tuesday")),
-            (2, _("Wednesday")),
-            (3, _("Thursday")),
-            (4, _("Friday")),
-            (5, _("Saturday")),
-            (6, _("Sunday")),
-        ],
+        choices=[("", "—"), *WEEKDAYS],
     )
     dates = forms.CharField(
         label=_("Dates"), required=False, help_text=_("One-off dates, separated by spaces: 2026-05-09 2026-06-13")

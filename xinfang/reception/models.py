@@ -56,6 +56,18 @@ class ShiftPolicy(models.TextChoices):
     SKIP = "skip", _("Skip that occurrence")
 
 
+# 0 = Monday … 6 = Sunday, as ``datetime.date.weekday``; the schedule form offers the same labels.
+WEEKDAYS = (
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+)
+
+
 class ReceptionSchedule(models.Model):
     """A leader's recurring (or one-off) reception days at one site, published to citizens when ``published``."""
 
@@ -97,6 +109,11 @@ class ReceptionSchedule(models.Model):
     @property
     def is_topic(self) -> bool:
         return bool(self.topic)
+
+    @property
+    def weekday_label(self) -> str:
+        """The weekday of a weekly schedule by name ("" when none)."""
+        return str(dict(WEEKDAYS).get(self.weekday, "")) if self.weekday is not None else ""
 
 
 class SessionStatus(models.TextChoices):

@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db.models import Count, Min, Model, Q, QuerySet, Sum
+from django.db.models import Count, Min, Model, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xinfang.orgs.models import Level, Role, Unit, User
+from xinfang.petitions.selectors import accused_side_petitions
 from xinfang.reception.models import (
     Booking,
     BookingStatus,
     FieldVisit,
+    FieldVisitCase,
     FieldVisitStatus,
     Invitation,
     InvitationStatus,
@@ -90,16 +93,54 @@ def receives_citizens_of(user: User | Any, session: ReceptionSession) -> bool:
 
 
 def invitations_visible_to(user: User | Any) -> QuerySet[Invitation]:
+    """Invitations in scope, or of the user as leader or inviter — never about an accusation against the
+    user's side (Art. 30 ¶3)."""
     qs = Invitation.objects.select_related("leader__unit", "petition")
     unit = _staff_unit(user)
     if unit is None:
         return qs.none()
     scope = path_range("unit_path", unit.scope_path) if user.oversees_below else Q(unit_path=unit.path)
-    return qs.filter(scope | Q(leader=user) | Q(invited_by=user))
+    return qs.filter(scope | Q(leader=user) | Q(invited_by=user)).exclude(petition__in=accused_side_petitions(user))
 
 
 def field_visits_visible_to(user: User | Any) -> QuerySet[FieldVisit]:
     return _scoped(FieldVisit.objects.select_related("leader__unit", "unit"), user)
+
+
+# ---------------------------------------------------------------------------------------------- Art. 30 ¶3
+# A visit down, a session's record or a booking may point at an accusation against the viewer's own side (a
+# row made before the guard, or seen from a unit in scope that is accused). The row stays; the petition does not.
+
+
+def field_visit_cases_visible_to(user: User | Any, visit: FieldVisit) -> QuerySet[FieldVisitCase]:
+    """The cases carried on ``visit``, less accusations against the user's side (Art. 30 ¶3)."""
+    return (
+        FieldVisitCase.objects.filter(visit=visit)
+        .exclude(petition__in=accused_side_petitions(user))
+        .select_related("petition")
+        .order_by("id")
+    )
+
+
+def with_visible_cases(qs: QuerySet[FieldVisit], user: User | Any) -> QuerySet[FieldVisit]:
+    """Prefetch each visit's ``cases`` (one query for the page) without accusations against the user's side."""
+    cases = FieldVisitCase.objects.exclude(petition__in=accused_side_petitions(user)).select_related("petition")
+    return qs.prefetch_related(Prefetch("cases", queryset=cases.order_by("id")))
+
+
+def with_visible_matters(qs: QuerySet[Visit], user: User | Any) -> QuerySet[Visit]:
+    """Prefetch each batch's ``matters`` (one query) without accusations against the user's side."""
+    matters = Matter.objects.exclude(petition__in=accused_side_petitions(user)).select_related("petition")
+    return qs.prefetch_related(Prefetch("matters", queryset=matters.order_by("id")))
+
+
+def hidden_petition_ids(user: User | Any, petition_ids: Iterable[int | None]) -> set[int]:
+    """Of ``petition_ids`` (e.g. the petitions citizens linked to their bookings), those the user must not see
+    (Art. 30 ¶3): the booking is shown, its petition number is not. One query."""
+    ids = {pk for pk in petition_ids if pk}
+    if not ids:
+        return set()
+    return set(accused_side_petitions(user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def leaders_in_scope(user: User | Any) -> QuerySet[User]:
@@ -356,11 +397,15 @@ class Appointment:
 
 
 def my_appointments(user: User, today: dt.date | None = None, limit: int = 50) -> list[Appointment]:
-    """Coming bookings of the leader's sessions and the leader's open invitations, soonest first."""
+    """Coming bookings of the leader's sessions and the leader's open invitations, soonest first.
+
+    Art. 30 ¶3: invitations about an accusation against the leader's side are left out; a citizen's booking that
+    links such a petition is listed without the petition's number.
+    """
     from xinfang.core import timeutil
 
     day = today or timeutil.today()
-    bookings = (
+    bookings = list(
         Booking.objects.filter(
             session__leader=user,
             session__date__gte=day,
@@ -372,9 +417,11 @@ def my_appointments(user: User, today: dt.date | None = None, limit: int = 50) -
     )
     invitations = (
         Invitation.objects.filter(leader=user, on__gte=day, status=InvitationStatus.INVITED)
+        .exclude(petition__in=accused_side_petitions(user))
         .select_related("petition")
         .order_by("on", "at")[:limit]
     )
+    hidden = hidden_petition_ids(user, (b.petition_id for b in bookings))
     items = [
         Appointment(
             "booking",
@@ -383,7 +430,7 @@ def my_appointments(user: User, today: dt.date | None = None, limit: int = 50) -
             b.session.site.name,
             b.name,
             b.summary,
-            b.petition.number if b.petition else "",
+            b.petition.number if b.petition and b.petition_id not in hidden else "",
             b.pk,
         )
         for b in bookings

@@ -48,7 +48,7 @@ from xinfang.reception.models import (
     SiteKind,
     Visit,
 )
-from xinfang.supervision.assignments import assignment_create
+from xinfang.supervision.assignments import assignment_create, require_not_accused
 from xinfang.supervision.models import Assignment, AssignmentSource
 
 # Roles that may keep a unit's reception desk (schedules, sessions, records) besides the leader themself.
@@ -309,10 +309,11 @@ def sessions_generate(
         if o.nominal not in existing
     ]
     ReceptionSession.objects.bulk_create(new, ignore_conflicts=True)
+    # The callers render leader, unit and site of every session (ScheduleGenerateView): join them here (no N+1).
     return list(
-        ReceptionSession.objects.filter(schedule=schedule, nominal_date__in=[s.nominal_date for s in new]).order_by(
-            "date"
-        )
+        ReceptionSession.objects.filter(schedule=schedule, nominal_date__in=[s.nominal_date for s in new])
+        .select_related("leader__unit", "site", "unit")
+        .order_by("date")
     )
 
 
@@ -625,6 +626,8 @@ def invitation_create(
         raise InvalidInput(_("The appointment cannot be in the past."), field="on")
     if not place.strip():
         raise InvalidInput(_("Say where the meeting takes place."), field="place")
+    # Art. 30 ¶3: an accuser is never summoned to meet a leader of the accused unit (or the accused person).
+    require_not_accused(petition, unit=leader.unit, person=leader, field="leader")
     phone = _petition_phone(petition)
     if not phone:
         raise RuleViolation(
@@ -748,7 +751,9 @@ def visit_record(
     assigned with a deadline becomes 交办事项 (source RECEPTION, source_id = the matter).
     """
     session = (
-        ReceptionSession.objects.select_for_update().select_related("unit", "site__unit", "leader").get(pk=session.pk)
+        ReceptionSession.objects.select_for_update()
+        .select_related("unit", "site__unit", "leader__unit")
+        .get(pk=session.pk)
     )
     if not (may_keep_desk(actor, session.unit) or may_keep_desk(actor, session.site.unit)):
         raise NotPermitted(_("Only staff keeping this reception desk can record its visits."))
@@ -807,6 +812,9 @@ def visit_record(
                     _("Matter %(n)s: no petition “%(key)s” that you can see.") % {"n": i, "key": m.petition_key},
                     field="matters",
                 ) from None
+            # Art. 30 ¶3: an accusation is not brought before a leader on the accused side (the record and the
+            # petition's 接访 line would put it in their hands).
+            require_not_accused(petition, unit=session.leader.unit, person=session.leader, field="matters")
         matter = Matter.objects.create(
             visit=visit,
             petition=petition,
@@ -882,6 +890,8 @@ def field_visit_add_case(*, actor: User, visit: FieldVisit, petition_key: str | 
         raise InvalidInput(
             _("No petition “%(key)s” that you can see.") % {"key": petition_key}, field="petitions"
         ) from None
+    # Art. 30 ¶3: 带案下访 puts the case in the leader's hands; never an accusation against the leader's side.
+    require_not_accused(petition, unit=visit.leader.unit, person=visit.leader, field="petitions")
     try:
         with transaction.atomic():
             return FieldVisitCase.objects.create(visit=visit, petition=petition)
@@ -939,7 +949,7 @@ def field_visit_minutes(
     *, actor: User, visit: FieldVisit, minutes: str, decisions: Sequence[DecisionData] = ()
 ) -> list[Assignment]:
     """现场办公 minutes: the visit is done; each decision becomes 交办事项 (source FIELD_VISIT, the visit's id)."""
-    visit = FieldVisit.objects.select_for_update().select_related("unit").get(pk=visit.pk)
+    visit = FieldVisit.objects.select_for_update().select_related("unit", "leader__unit").get(pk=visit.pk)
     _require_visit_desk(actor, visit)
     if visit.status == FieldVisitStatus.CANCELLED:
         raise RuleViolation(_("The visit was cancelled."), code="cancelled")
@@ -960,6 +970,8 @@ def field_visit_minutes(
                 raise InvalidInput(
                     _("No petition “%(key)s” that you can see.") % {"key": d.petition_key}, field="decisions"
                 ) from None
+            # Art. 30 ¶3: a 现场办公 decision on an accusation is not taken at the accused leader's visit.
+            require_not_accused(petition, unit=visit.leader.unit, person=visit.leader, field="decisions")
         created.append(
             assignment_create(
                 actor=actor,

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,13 +25,6 @@ from xinfang.supervision.models import AssignmentSource
 from xinfang.workbench.access import staff_required, staff_user
 
 PAGE = 50
-
-
-def _get(qs: QuerySet[Any], pk: int) -> Any:
-    obj = qs.filter(pk=pk).first()
-    if obj is None:
-        raise Http404
-    return obj
 
 
 def _units(user: User) -> QuerySet[Unit]:
@@ -106,7 +99,7 @@ def schedules(request: HttpRequest) -> HttpResponse:
 @require_POST
 def schedule_generate(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
-    schedule: ReceptionSchedule = _get(selectors.schedules_visible_to(user), pk)
+    schedule: ReceptionSchedule = get_object_or_404(selectors.schedules_visible_to(user), pk=pk)
     form = f.PeriodForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the period as two dates."))
@@ -128,7 +121,7 @@ def schedule_generate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def schedule_publish(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
-    schedule: ReceptionSchedule = _get(selectors.schedules_visible_to(user), pk)
+    schedule: ReceptionSchedule = get_object_or_404(selectors.schedules_visible_to(user), pk=pk)
     try:
         services.schedule_publish(actor=user, schedule=schedule, published=request.POST.get("published") == "1")
     except DomainError as exc:
@@ -137,8 +130,11 @@ def schedule_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _session_context(user: User, session: ReceptionSession, **forms: Any) -> dict[str, Any]:
-    bookings = session.bookings.select_related("petition").order_by("slot_start", "id")
-    visits = session.visits.prefetch_related("matters__petition").order_by("id")
+    booking_qs = session.bookings.select_related("petition").order_by("slot_start", "id")
+    bookings = list(booking_qs)
+    # Art. 30 ¶3: matters and booked petitions that accuse the viewer's side are left out (the batch and the
+    # booking stay, without the petition).
+    visits = selectors.with_visible_matters(session.visits.order_by("id"), user)
     matter_ids = [m.pk for v in visits for m in v.matters.all()]
     from xinfang.supervision.models import Assignment
 
@@ -150,6 +146,7 @@ def _session_context(user: User, session: ReceptionSession, **forms: Any) -> dic
         "nav": "reception",
         "session": session,
         "bookings": bookings,
+        "hidden_petitions": selectors.hidden_petition_ids(user, (b.petition_id for b in bookings)),
         "contact": selectors.receives_citizens_of(user, session),
         "visits": visits,
         "assigned": assigned,
@@ -157,7 +154,7 @@ def _session_context(user: User, session: ReceptionSession, **forms: Any) -> dic
         "today": timeutil.today(),
         "status_form": forms.get("status_form") or f.SessionStatusForm(),
         "visit_form": forms.get("visit_form")
-        or f.VisitForm(bookings=bookings.exclude(status="cancelled"), units=_units(user)),
+        or f.VisitForm(bookings=booking_qs.exclude(status="cancelled"), units=_units(user)),
         "new_codes": forms.get("new_codes", {}),
     }
 
@@ -167,7 +164,7 @@ def _session_context(user: User, session: ReceptionSession, **forms: Any) -> dic
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A session: bookings (mark no-shows), the record of visits, and its status."""
     user = staff_user(request)
-    session: ReceptionSession = _get(selectors.sessions_visible_to(user), pk)
+    session: ReceptionSession = get_object_or_404(selectors.sessions_visible_to(user), pk=pk)
     if request.method == "GET":
         return render(request, "reception/session.html", _session_context(user, session))
     if request.POST.get("form") == "status":
@@ -241,7 +238,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def booking_mark(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
-    booking: Booking = _get(Booking.objects.filter(session__in=selectors.sessions_visible_to(user).values("pk")), pk)
+    booking: Booking = get_object_or_404(
+        Booking.objects.filter(session__in=selectors.sessions_visible_to(user).values("pk")), pk=pk
+    )
     form = f.BookingMarkForm(request.POST)
     if form.is_valid():
         try:
@@ -292,7 +291,7 @@ def invitations(request: HttpRequest) -> HttpResponse:
 @require_POST
 def invitation_mark(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
-    invitation: Invitation = _get(selectors.invitations_visible_to(user), pk)
+    invitation: Invitation = get_object_or_404(selectors.invitations_visible_to(user), pk=pk)
     form = f.InvitationMarkForm(request.POST)
     if form.is_valid():
         try:
@@ -339,7 +338,7 @@ def field_visits(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def field_visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
-    visit: FieldVisit = _get(selectors.field_visits_visible_to(user), pk)
+    visit: FieldVisit = get_object_or_404(selectors.field_visits_visible_to(user), pk=pk)
     case_form, result_form, minutes_form = f.CaseForm(), f.CaseResultForm(), f.MinutesForm(units=_units(user))
     status = 200
     if request.method == "POST":
@@ -354,7 +353,10 @@ def field_visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     return HttpResponseRedirect(reverse("reception:field_visit", args=[pk]))
             elif which == "result":
                 result_form = f.CaseResultForm(request.POST)
-                case = _get(visit.cases.all(), int(request.POST.get("case", "0") or 0))
+                # Only a case this user may see (Art. 30 ¶3): a hidden one answers 404 like a missing one.
+                case = get_object_or_404(
+                    selectors.field_visit_cases_visible_to(user, visit), pk=int(request.POST.get("case", "0") or 0)
+                )
                 if result_form.is_valid():
                     services.field_visit_case_result(actor=user, case=case, **result_form.cleaned_data)
                     return HttpResponseRedirect(reverse("reception:field_visit", args=[pk]))
@@ -374,7 +376,7 @@ def field_visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "nav": "reception",
         "visit": visit,
-        "cases": visit.cases.select_related("petition"),
+        "cases": selectors.field_visit_cases_visible_to(user, visit),
         "assignments": assignments_for(AssignmentSource.FIELD_VISIT, visit.pk),
         "case_form": case_form,
         "result_form": result_form,

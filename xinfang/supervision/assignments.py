@@ -20,6 +20,27 @@ from xinfang.petitions.services.common import is_accused_side
 from xinfang.supervision.models import Assignment, AssignmentSource
 
 
+def require_not_accused(
+    petition: Petition, *, unit: Unit | None = None, person: User | None = None, field: str = "unit"
+) -> None:
+    """Art. 30 ¶3: refuse to bring an accusation to the accused unit or person (or a unit under the accused unit
+    that is not a petition or discipline channel) through any desk: work, 督办, 包案, an invitation, a visit."""
+    if is_accused_side(unit, None, petition):
+        assert unit is not None  # noqa: S101 - is_accused_side needs a unit or a person
+        raise RuleViolation(
+            _("%(unit)s is accused in this petition and cannot be given work on it.") % {"unit": unit.name},
+            field=field,
+            article="Art. 30 ¶3",
+        )
+    if person is not None and is_accused_side(person.unit, person, petition):
+        raise RuleViolation(
+            _("%(name)s is on the accused side of this petition and cannot take part in it.")
+            % {"name": person.full_name or person.username},
+            field=field,
+            article="Art. 30 ¶3",
+        )
+
+
 def assignment_create(
     *,
     actor: User,
@@ -38,12 +59,8 @@ def assignment_create(
         raise InvalidInput(_("The deadline %(due)s has already passed.") % {"due": due.isoformat()}, field="due")
     if actor.unit_id is None:
         raise NotPermitted(_("Only staff of a unit can assign work."))
-    if petition is not None and is_accused_side(unit, None, petition):
-        raise RuleViolation(
-            _("%(unit)s is accused in this petition and cannot be given work on it.") % {"unit": unit.name},
-            field="unit",
-            article="Art. 30 ¶3",
-        )
+    if petition is not None:
+        require_not_accused(petition, unit=unit)
     return Assignment.objects.create(
         source=AssignmentSource(source),
         source_id=source_id,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.core import timeutil
 from xinfang.core.models import AppendOnly
 from xinfang.orgs.models import Unit
 from xinfang.petitions.models import Clock, Petition
@@ -113,6 +116,18 @@ class OrderStatus(models.TextChoices):
 OPEN_ORDER_STATUSES = (OrderStatus.ISSUED, OrderStatus.ESCALATED)
 
 
+class OrderQuerySet(models.QuerySet["SupervisionOrder"]):
+    """The one statement of "open" and "overdue" for 督办单 (desk, list badges, escalation job)."""
+
+    def open(self) -> OrderQuerySet:
+        """Awaiting the written reply: issued, or escalated after a missed deadline (not replied, not closed)."""
+        return self.filter(status__in=OPEN_ORDER_STATUSES)
+
+    def overdue(self, today: dt.date) -> OrderQuerySet:
+        """Open and past the reply deadline; the deadline day itself is still in time (partial index on reply_due)."""
+        return self.open().filter(reply_due__lt=today)
+
+
 class SupervisionOrder(models.Model):
     """督办单 — a supervising unit orders a unit to act on a matter and to reply in writing by a date (Arts. 38, 40).
 
@@ -150,6 +165,8 @@ class SupervisionOrder(models.Model):
     )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
+    objects = OrderQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("supervision order")
         verbose_name_plural = _("supervision orders")
@@ -173,6 +190,11 @@ class SupervisionOrder(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_ORDER_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        """The row-level twin of ``OrderQuerySet.overdue`` (today in the deployment's time zone)."""
+        return self.is_open and self.reply_due < timeutil.today()
 
 
 class OrderStep(models.TextChoices):
@@ -215,6 +237,24 @@ class Adoption(models.TextChoices):
     NOT_ADOPTED = "not_adopted", _("Not adopted")  # 不予采纳
 
 
+AWAITING_FEEDBACK = Q(feedback_on__isnull=True)
+
+
+def overdue_feedback_q(today: dt.date) -> Q:
+    """No written feedback yet and the feedback date has passed (Art. 40)."""
+    return AWAITING_FEEDBACK & Q(feedback_due__lt=today)
+
+
+class RecommendationQuerySet(models.QuerySet["Recommendation"]):
+    """The one statement of "awaiting feedback" and "overdue" for Art. 40 recommendations."""
+
+    def awaiting(self) -> RecommendationQuerySet:
+        return self.filter(AWAITING_FEEDBACK)
+
+    def overdue(self, today: dt.date) -> RecommendationQuerySet:
+        return self.filter(overdue_feedback_q(today))
+
+
 class Recommendation(models.Model):
     """Art. 40 recommendation; the recipient replies in writing whether and how it was adopted."""
 
@@ -244,6 +284,8 @@ class Recommendation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    objects = RecommendationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
@@ -257,6 +299,11 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.to_unit_id}"
+
+    @property
+    def is_overdue(self) -> bool:
+        """The row-level twin of ``RecommendationQuerySet.overdue`` (today in the deployment's time zone)."""
+        return self.feedback_on is None and self.feedback_due < timeutil.today()
 
 
 # --------------------------------------------------------------------------------------------- 约谈

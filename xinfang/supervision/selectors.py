@@ -9,23 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
+from xinfang.core.errors import InvalidInput
 from xinfang.orgs.models import SEGMENT, User
 from xinfang.petitions import selectors as petition_selectors
-from xinfang.petitions.models import Clock, Petition
+from xinfang.petitions.models import Clock, ClockQuerySet, Petition
 from xinfang.supervision.assignments import assignments_visible_to, overdue_assignments, path_range
 from xinfang.supervision.levels import RANK_LEVEL, level_case, rank_case, widest_due_soon
 from xinfang.supervision.models import (
-    OPEN_ORDER_STATUSES,
     Assignment,
     Bulletin,
     Interview,
     OrderLog,
+    OrderQuerySet,
     OrderStatus,
     Recommendation,
+    RecommendationQuerySet,
     SupervisionOrder,
     WarningLevel,
 )
@@ -36,7 +39,9 @@ from xinfang.supervision.models import (
 def with_levels(clocks: QuerySet[Clock], today: dt.date) -> QuerySet[Clock]:
     """Counting obligation clocks annotated with ``level`` (CASE in SQL), those without a level left out."""
     return (
-        clocks.filter(stopped_on__isnull=True, paused_since__isnull=True, is_obligation=True)
+        cast(ClockQuerySet, clocks)  # every Clock queryset is one (the default manager)
+        .counting()
+        .obligations()
         .filter(due__lte=widest_due_soon(today))
         .annotate(level=level_case(today))
         .exclude(level="")
@@ -90,6 +95,49 @@ def annotate_petition_level(petitions: QuerySet[Petition], today: dt.date) -> Qu
     return petitions.annotate(warning_rank=Subquery(worst))
 
 
+# ------------------------------------------------------------------------------------------ petitions cited
+
+
+def _as_id(key: str) -> int | None:
+    """A key of ASCII digits that fits a database id, else None (a 编号 is looked up first, as in
+    ``petition_get_visible``)."""
+    return int(key) if key.isascii() and key.isdigit() and len(key) <= 18 else None
+
+
+def petitions_by_keys(user: User, keys: Iterable[str], *, field: str = "petition") -> list[Petition]:
+    """The petitions a 督办单 or a recommendation cites, by 编号 or id, in the order given, looked up in one query.
+
+    A key that names no petition and one that names a petition the user may not see get the same refusal (no
+    existence oracle; accusations are never visible to the accused side, Art. 30 ¶3). Blank keys are skipped.
+    """
+    wanted = list(dict.fromkeys(k.strip() for k in keys if k.strip()))
+    if not wanted:
+        return []
+    ids = [i for i in map(_as_id, wanted) if i is not None]
+    found = list(petition_selectors.petitions_visible_to(user).filter(Q(number__in=wanted) | Q(pk__in=ids)))
+    by_number = {p.number: p for p in found}
+    by_id = {p.pk: p for p in found}
+    result: list[Petition] = []
+    missing: list[str] = []
+    for key in wanted:
+        petition = by_number.get(key) or by_id.get(_as_id(key) or 0)
+        if petition is None:
+            missing.append(key)
+        elif petition not in result:
+            result.append(petition)
+    if missing:
+        raise InvalidInput(
+            " ".join(_("No petition %(key)s that you can see.") % {"key": key} for key in missing), field=field
+        )
+    return result
+
+
+def petition_by_key(user: User, key: str, *, field: str = "petition") -> Petition | None:
+    """The one petition a 督办单 cites, or None for a blank key (``petitions_by_keys`` for a single key)."""
+    found = petitions_by_keys(user, [key], field=field)
+    return found[0] if found else None
+
+
 # ------------------------------------------------------------------------------------------ desk records
 
 
@@ -101,7 +149,7 @@ def _visible(user: User, own: Q, scope_field: str, issuer_field: str) -> Q | Non
     return own
 
 
-def orders_visible_to(user: User) -> QuerySet[SupervisionOrder]:
+def orders_visible_to(user: User) -> OrderQuerySet:
     q = _visible(
         user, Q(issuing_unit_id=user.unit_id) | Q(target_unit_id=user.unit_id), "target_path", "issuing_unit__path"
     )
@@ -120,28 +168,28 @@ def order_get_visible(user: User, pk: int) -> SupervisionOrder:
     return order
 
 
-def orders_issued_by_my_unit(user: User) -> QuerySet[SupervisionOrder]:
+def orders_issued_by_my_unit(user: User) -> OrderQuerySet:
     return orders_visible_to(user).filter(issuing_unit_id=user.unit_id)
 
 
-def orders_awaiting_my_reply(user: User) -> QuerySet[SupervisionOrder]:
-    return orders_visible_to(user).filter(target_unit_id=user.unit_id, status__in=OPEN_ORDER_STATUSES)
+def orders_awaiting_my_reply(user: User) -> OrderQuerySet:
+    return orders_visible_to(user).filter(target_unit_id=user.unit_id).open()
 
 
-def listed_orders(user: User) -> QuerySet[SupervisionOrder]:
+def listed_orders(user: User) -> OrderQuerySet:
     """挂牌督办: listed orders not yet closed."""
     return orders_visible_to(user).filter(is_listed=True).exclude(status=OrderStatus.CLOSED)
 
 
-def recommendations_visible_to(user: User) -> QuerySet[Recommendation]:
+def recommendations_visible_to(user: User) -> RecommendationQuerySet:
     q = _visible(user, Q(issuing_unit_id=user.unit_id) | Q(to_unit_id=user.unit_id), "to_path", "issuing_unit__path")
     if q is None:
         return Recommendation.objects.none()
     return Recommendation.objects.filter(q).select_related("issuing_unit", "to_unit", "order")
 
 
-def recommendations_awaiting_feedback(user: User) -> QuerySet[Recommendation]:
-    return recommendations_visible_to(user).filter(feedback_on__isnull=True).order_by("feedback_due", "id")
+def recommendations_awaiting_feedback(user: User) -> RecommendationQuerySet:
+    return recommendations_visible_to(user).awaiting().order_by("feedback_due", "id")
 
 
 def interviews_visible_to(user: User) -> QuerySet[Interview]:

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from xinfang.core import timeutil
@@ -32,9 +32,8 @@ from xinfang.orgs.models import Role, Unit, User
 from xinfang.petitions import selectors as petition_selectors
 from xinfang.petitions.models import Petition
 from xinfang.petitions.services import petition_supervise
-from xinfang.supervision.assignments import assignment_create
+from xinfang.supervision.assignments import assignment_create, require_not_accused
 from xinfang.supervision.models import (
-    OPEN_ORDER_STATUSES,
     Adoption,
     AssignmentSource,
     Interview,
@@ -45,6 +44,7 @@ from xinfang.supervision.models import (
     RecommendationKind,
     SupervisionOrder,
 )
+from xinfang.supervision.models import overdue_feedback_q as overdue_feedback_q  # the rule lives on the model
 
 SUPERVISING_ROLES = (Role.SUPERVISOR, Role.LEADER, Role.HEAD)
 LEADING_ROLES = (Role.LEADER, Role.HEAD)
@@ -101,13 +101,22 @@ def _log(order: SupervisionOrder, step: OrderStep, actor: User | None, note: str
     return OrderLog.objects.create(order=order, step=step, actor=actor, at=timeutil.now(), note=note, data=data)
 
 
-def _petition_for(actor: User, petition: Petition | None) -> Petition | None:
-    """The petition, if the issuer may see it (404-equivalent refusal otherwise: no existence oracle)."""
-    if petition is None:
-        return None
-    if not petition_selectors.petitions_visible_to(actor).filter(pk=petition.pk).exists():
+def _require_visible(actor: User, petitions: Sequence[Petition]) -> None:
+    """The issuer may see every petition cited (one query); otherwise a 404-equivalent refusal, the same for a
+    petition that does not exist and one that is not theirs to see (no existence oracle)."""
+    wanted = {p.pk for p in petitions}
+    if not wanted:
+        return
+    seen = set(petition_selectors.petitions_visible_to(actor).filter(pk__in=wanted).values_list("pk", flat=True))
+    if seen != wanted:
         raise InvalidInput(_("No petition with that number that you can see."), field="petition")
-    return petition
+
+
+def _require_own_order(order: SupervisionOrder | None, unit: Unit) -> None:
+    """A recommendation or a 约谈 may cite only a 督办单 the actor's own unit issued: another unit's order is not
+    theirs to follow up (and citing it would attach their record to someone else's supervision)."""
+    if order is not None and order.issuing_unit_id != unit.pk:
+        raise InvalidInput(_("The supervision order was not issued by your unit."), field="order")
 
 
 def order_link(order: SupervisionOrder) -> str:
@@ -150,7 +159,12 @@ def order_issue(*, actor: User, data: OrderData) -> SupervisionOrder:
         if days < 1:
             raise InvalidInput(_("Give at least one working day for the reply."), field="reply_days")
         due = deadline_for(start=today, days=days, kind=DayKind.WORKING).due
-    petition = _petition_for(actor, data.petition)
+    petition = data.petition
+    if petition is not None:
+        _require_visible(actor, [petition])
+        # Art. 30 ¶3: a 督办单 on an accusation never goes to the accused unit (or a unit under it): the order,
+        # its page and its notification would show the accused side the accusation's number and title.
+        require_not_accused(petition, unit=data.target_unit, field="target_unit")
     serial = _next_serial(unit, today.year)
     order = SupervisionOrder.objects.create(
         number=f"{unit.code}-DB-{today.year}-{serial:04d}",
@@ -199,7 +213,7 @@ def order_reply(*, actor: User, order: SupervisionOrder, text: str) -> Supervisi
     order = _lock(order)
     if actor.unit_id != order.target_unit_id:
         raise NotPermitted(_("Only the unit supervised can reply to this supervision order."))
-    if order.status not in OPEN_ORDER_STATUSES:
+    if not order.is_open:
         raise RuleViolation(_("This supervision order is not awaiting a reply."), code="not_awaiting_reply")
     if not text.strip():
         raise InvalidInput(_("Write the reply."), field="text")
@@ -279,7 +293,7 @@ def orders_escalate_overdue(today: dt.date | None = None) -> int:
     today = today or timeutil.today()
     overdue = list(
         SupervisionOrder.objects.select_for_update()
-        .filter(status__in=OPEN_ORDER_STATUSES, reply_due__lt=today)
+        .overdue(today)
         .select_related("issuing_unit", "target_unit", "issued_by")
         .order_by("id")
     )
@@ -351,9 +365,12 @@ def recommendation_issue(
     today = timeutil.today()
     if feedback_due is not None and feedback_due <= today:
         raise InvalidInput(_("The feedback date must be after today."), field="feedback_due")
-    if order is not None and order.issuing_unit_id != unit.pk:
-        raise InvalidInput(_("The supervision order was not issued by your unit."), field="order")
-    related = [_petition_for(actor, p) for p in petitions]
+    _require_own_order(order, unit)
+    related = list(petitions)
+    _require_visible(actor, related)
+    for petition in related:  # no query: the petition's own fields and the unit's path
+        # Art. 30 ¶3: a recommendation citing an accusation never goes to the accused side (see order_issue).
+        require_not_accused(petition, unit=to_unit, field="to_unit")
     rec = Recommendation.objects.create(
         kind=RecommendationKind(kind),
         issuing_unit=unit,
@@ -366,7 +383,7 @@ def recommendation_issue(
         feedback_due=feedback_due or today + dt.timedelta(days=feedback_days()),
     )
     if related:
-        rec.petitions.set([p for p in related if p is not None])
+        rec.petitions.set(related)
     notify(
         kind="supervision.recommendation",
         subject=_("%(kind)s from %(unit)s: written feedback on adoption due %(due)s")
@@ -435,6 +452,10 @@ def interview_record(
 ) -> Interview:
     """Record a 约谈 held with a unit's leaders; each 责令限期整改 becomes an assignment for that unit."""
     mine = require_supervisor(actor, unit, _("record an interview"))
+    _require_own_order(order, mine)
+    if order is not None and order.petition is not None:
+        # Art. 30 ¶3: an interview citing a 督办单 on an accusation is never held with the accused unit.
+        require_not_accused(order.petition, unit=unit, field="unit")
     for name, value in (("persons", persons), ("reason", reason), ("conducted_by", conducted_by)):
         if not value.strip():
             raise InvalidInput(_("Fill in this field: it cannot be empty."), field=name)
@@ -472,7 +493,3 @@ def interview_record(
             link=f"/workbench/supervision/interviews/{interview.pk}/",
         )
     return interview
-
-
-def overdue_feedback_q(today: dt.date) -> Q:
-    return Q(feedback_on__isnull=True, feedback_due__lt=today)

@@ -35,7 +35,8 @@ class SweepResult:
 
 def _insert_new_levels(today: dt.date) -> None:
     source = (
-        Clock.objects.filter(stopped_on__isnull=True, paused_since__isnull=True, is_obligation=True)
+        Clock.objects.counting()
+        .obligations()
         .filter(due__lte=widest_due_soon(today))
         .annotate(level=level_case(today), raised=Value(today, output_field=DateField()))
         .exclude(level="")

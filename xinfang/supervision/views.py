@@ -18,8 +18,6 @@ from django.views.decorators.http import require_POST
 from xinfang.core import timeutil
 from xinfang.core.errors import DomainError
 from xinfang.orgs.models import User
-from xinfang.petitions import selectors as petition_selectors
-from xinfang.petitions.models import Petition
 from xinfang.supervision import exports, selectors, services
 from xinfang.supervision import forms as f
 from xinfang.supervision.bulletin import bulletin_generate
@@ -43,19 +41,6 @@ def _attempt(form: forms.Form, call: Callable[[], Any]) -> Any:
         return None
 
 
-def _petition(user: User, form: forms.Form, key: str) -> Petition | None:
-    if not key.strip():
-        return None
-    try:
-        return petition_selectors.petition_get_visible(user, key.strip())
-    except Http404:
-        form.add_error(
-            "petition" if "petition" in form.fields else "petitions",
-            _("No petition %(key)s that you can see.") % {"key": key},
-        )
-        return None
-
-
 @staff_required
 def desk(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
@@ -64,13 +49,12 @@ def desk(request: HttpRequest) -> HttpResponse:
     counts = selectors.level_counts(user, today)
     context = {
         "nav": "supervision",
-        "today": today,
         "levels": [(level, counts[level.value]) for level in WarningLevel],
         "issued": _page(request, selectors.orders_issued_by_my_unit(user), "issued"),
         "received": _page(request, selectors.orders_awaiting_my_reply(user).order_by("reply_due", "id"), "received"),
         "listed": _page(request, selectors.listed_orders(user).order_by("reply_due", "id"), "listed"),
         "recommendations": _page(request, awaiting, "rec"),
-        "overdue_feedback": awaiting.filter(services.overdue_feedback_q(today)).count(),
+        "overdue_feedback": awaiting.overdue(today).count(),
         "assignments": _page(request, selectors.overdue_assignments_for(user, today), "asg"),
         "interviews": _page(request, selectors.interviews_visible_to(user), "itv"),
         "bulletins": _page(request, selectors.bulletins_visible_to(user), "bul"),
@@ -98,25 +82,23 @@ def order_new(request: HttpRequest) -> HttpResponseBase:
     form = f.OrderForm(request.POST or None, user=user, initial={"petition": request.GET.get("petition", "")})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        petition = _petition(user, form, d["petition"])
-        if not form.errors:
-            order = _attempt(
-                form,
-                lambda: services.order_issue(
-                    actor=user,
-                    data=services.OrderData(
-                        target_unit=d["target_unit"],
-                        matter=d["matter"],
-                        requirements=d["requirements"],
-                        petition=petition,
-                        reply_due=d["reply_due"],
-                        is_listed=d["is_listed"],
-                    ),
+        order = _attempt(
+            form,
+            lambda: services.order_issue(
+                actor=user,
+                data=services.OrderData(
+                    target_unit=d["target_unit"],
+                    matter=d["matter"],
+                    requirements=d["requirements"],
+                    petition=selectors.petition_by_key(user, d["petition"]),
+                    reply_due=d["reply_due"],
+                    is_listed=d["is_listed"],
                 ),
-            )
-            if order is not None:
-                messages.success(request, _("Supervision order %(n)s issued.") % {"n": order.number})
-                return redirect("supervision:order", pk=order.pk)
+            ),
+        )
+        if order is not None:
+            messages.success(request, _("Supervision order %(n)s issued.") % {"n": order.number})
+            return redirect("supervision:order", pk=order.pk)
     return render(
         request, "supervision/form.html", {"nav": "supervision", "form": form, "title": _("Issue a supervision order")}
     )
@@ -128,13 +110,12 @@ def _order_context(user: User, order: SupervisionOrder, **forms_: forms.Form) ->
     return {
         "nav": "supervision",
         "order": order,
-        "log": order.log.select_related("actor"),
+        "log": order.log.all(),  # prefetched with each actor by order_get_visible
         "can_reply": is_target and order.is_open,
         "can_decide": is_issuer and order.status == OrderStatus.REPLIED,
         "reply_form": forms_.get("reply") or f.ReplyForm(),
         "close_form": forms_.get("close") or f.CloseForm(),
         "return_form": forms_.get("return") or f.ReturnForm(),
-        "recommendations": order.recommendations.all(),
     }
 
 
@@ -176,22 +157,20 @@ def recommendation_new(request: HttpRequest) -> HttpResponseBase:
     form = f.RecommendationForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        petitions = [_petition(user, form, key) for key in d["petitions"].split()]
-        if not form.errors:
-            rec = _attempt(
-                form,
-                lambda: services.recommendation_issue(
-                    actor=user,
-                    kind=d["kind"],
-                    to_unit=d["to_unit"],
-                    text=d["text"],
-                    petitions=[p for p in petitions if p is not None],
-                    feedback_due=d["feedback_due"],
-                ),
-            )
-            if rec is not None:
-                messages.success(request, _("Recommendation sent."))
-                return redirect("supervision:recommendation", pk=rec.pk)
+        rec = _attempt(
+            form,
+            lambda: services.recommendation_issue(
+                actor=user,
+                kind=d["kind"],
+                to_unit=d["to_unit"],
+                text=d["text"],
+                petitions=selectors.petitions_by_keys(user, d["petitions"].split(), field="petitions"),
+                feedback_due=d["feedback_due"],
+            ),
+        )
+        if rec is not None:
+            messages.success(request, _("Recommendation sent."))
+            return redirect("supervision:recommendation", pk=rec.pk)
     return render(
         request,
         "supervision/form.html",
@@ -226,7 +205,7 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rec": rec,
         "form": form,
         "can_answer": user.unit_id == rec.to_unit_id and rec.feedback_on is None,
-        "overdue": rec.feedback_on is None and rec.feedback_due < timeutil.today(),
+        "overdue": rec.is_overdue,
     }
     return render(request, "supervision/recommendation.html", context, status=400 if form.errors else 200)
 

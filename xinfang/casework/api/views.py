@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from xinfang.casework import selectors, services
 from xinfang.casework.actions import ACTIONS
 from xinfang.casework.api import serializers as s
-from xinfang.casework.models import BacklogCase, Milestone, WeeklySchedule
+from xinfang.casework.models import BacklogCase, BacklogRule, Milestone, WeeklySchedule
 from xinfang.core import timeutil
 from xinfang.core.api import staff_user
 from xinfang.core.errors import InvalidInput
@@ -49,7 +49,7 @@ FILTER_PARAMETERS = [
     OpenApiParameter("kind", str, enum=["backlog", "key"]),
     OpenApiParameter("level", str, enum=["national", "province", "city", "county", "township"]),
     OpenApiParameter("unit", OpenApiTypes.INT, description="Unit id: cases of its subtree"),
-    OpenApiParameter("rule", str, enum=["age", "repeat", "review"]),
+    OpenApiParameter("rule", str, enum=BacklogRule.values),
     OpenApiParameter("age", str, enum=["lt6m", "6to12m", "1to2y", "gt2y"], description="Ageing bucket"),
     OpenApiParameter("leader", OpenApiTypes.INT, description="Leader in charge (user id)"),
     OpenApiParameter("q", str, description="编号 or words of the title"),
@@ -160,7 +160,7 @@ for _name in ACTIONS:
 
 
 class MyCasesView(APIView):
-    """The signed-in leader's open 包案 cases with their next milestone (the leader's desk)."""
+    """The signed-in leader's cases in charge (包案, the leader's desk), newest first, in the case list's shape."""
 
     permission_classes = [IsUnitMember]
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from conftest import make_user
 from xinfang.casework import services
 from xinfang.casework.models import (
     BacklogCase,
@@ -17,10 +18,11 @@ from xinfang.casework.models import (
     QuietStatus,
     Resolution,
 )
-from xinfang.casework.tests.helpers import TODAY, case_in_charge, on, open_case, petition_received
+from xinfang.casework.tests.helpers import TODAY, case_in_charge, on, open_case, petition_received, registered
 from xinfang.core.errors import InvalidInput, NotPermitted, RuleViolation
 from xinfang.notify.models import Notification
-from xinfang.petitions.models import PetitionEvent
+from xinfang.orgs.models import Role
+from xinfang.petitions.models import Petition, PetitionEvent
 from xinfang.petitions.workflow import Action
 from xinfang.supervision.models import Assignment, AssignmentSource
 
@@ -128,6 +130,49 @@ def test_take_charge_refuses_a_leader_outside_the_deciders_reach(personas, leade
     assert not PetitionEvent.objects.filter(petition=case.petition, action=Action.TAKE_CHARGE).exists()
     taken = services.case_take_charge(actor=head, case=case, leader=leader, unit=head.unit, person="王")
     assert taken.leader == leader  # the city's leader is above A1区住建局: allowed
+
+
+def test_take_charge_refuses_the_accused_unit_and_an_accused_side_leader_art_30(personas, tree):
+    """Art. 30 ¶3: 包案 of an accusation against 生态环境局 goes neither to that unit nor to a leader there; refused
+    before anything is written (no case change, no timeline line, no notification)."""
+    petition = registered(personas, nature="accusation", accused_unit=tree.environment)
+    case = open_case(personas, petition)
+    env_leader = make_user("env_leader", tree.environment, Role.LEADER, full_name="何局长")
+    county_leader = make_user("county_leader", tree.county, Role.LEADER, full_name="陈区长")
+    refusals = [
+        (county_leader, tree.environment, "unit"),  # the accused unit as the responsible unit
+        (env_leader, tree.housing, "leader"),  # a leader of the accused unit in charge
+    ]
+    for leader, unit, field in refusals:
+        with pytest.raises(RuleViolation) as err, on(TODAY):
+            services.case_take_charge(
+                actor=personas.supervisor, case=case, leader=leader, unit=unit, person="王", note="包案"
+            )
+        assert (err.value.field, err.value.article) == (field, "Art. 30 ¶3")
+    case.refresh_from_db()
+    assert (case.status, case.leader_id, case.responsible_unit_id) == (CaseStatus.OPEN, None, None)
+    assert not PetitionEvent.objects.filter(petition=petition, action=Action.TAKE_CHARGE).exists()
+    assert not CaseEvent.objects.filter(case=case, kind=CaseEventKind.TAKEN).exists()
+    assert not Notification.objects.filter(kind="casework.take_charge").exists()
+    with on(TODAY):  # the same case with neither on the accused side is taken in charge
+        taken = services.case_take_charge(
+            actor=personas.supervisor, case=case, leader=county_leader, unit=tree.housing, person="王"
+        )
+    assert taken.status == CaseStatus.IN_CHARGE
+
+
+def test_take_charge_refuses_the_accused_person_as_leader_art_30(personas, tree):
+    county_leader = make_user("county_leader", tree.county, Role.LEADER, full_name="陈区长")
+    petition = registered(personas, nature="accusation", accused_unit=tree.environment)
+    Petition.objects.filter(pk=petition.pk).update(accused_staff=county_leader)
+    case = open_case(personas, petition)
+    with pytest.raises(RuleViolation) as err, on(TODAY):
+        services.case_take_charge(
+            actor=personas.supervisor, case=case, leader=county_leader, unit=tree.housing, person="王"
+        )
+    assert (err.value.field, err.value.article) == ("leader", "Art. 30 ¶3")
+    assert not PetitionEvent.objects.filter(petition=petition, action=Action.TAKE_CHARGE).exists()
+    assert not Notification.objects.filter(kind="casework.take_charge").exists()
 
 
 def test_a_milestone_is_also_an_assignment_followed_by_supervision(personas, leader):

@@ -25,7 +25,6 @@ from xinfang.orgs.models import Role
 from xinfang.petitions.api.serializers import PetitionListSerializer
 from xinfang.petitions.api.views import NewestFirst
 from xinfang.petitions.models import Petition
-from xinfang.petitions.selectors import petitions_visible_to
 
 
 class HotIssuePagination(PageNumberPagination):
@@ -88,20 +87,16 @@ class DraftSuggestionsView(APIView):
     @extend_schema(request=s.DraftSuggestionInSerializer, responses={200: s.DraftSuggestionSerializer})
     def post(self, request: Request) -> Response:
         user = staff_user(request)
-        if not user.has_role(Role.REGISTRAR):
+        if not user.has_role(Role.REGISTRAR):  # before reading the body: the same answer for any input
             raise NotPermitted(_("Only registrars register petitions."))
         ser = s.DraftSuggestionInSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         v = ser.validated_data
-        text = "\n".join(t for t in (v["request"], v["facts_and_reasons"]) if t)
-        categories = integration.with_categories(integration.draft_routing_suggestions(v["title"], text))
-        repeats = integration.draft_repeat_candidates(
+        found = integration.draft_suggestions(
+            user,
             title=v["title"],
-            text=text,
+            text="\n".join(t for t in (v["request"], v["facts_and_reasons"]) if t),
             id_numbers=[p["id_number"] for p in v["petitioners"]],
             phones=[p["phone"] for p in v["petitioners"]],
-            holder=user.unit,
-            within=petitions_visible_to(user),
-            top=integration.SHOWN,
-        )[: integration.SHOWN]
-        return Response(s.DraftSuggestionSerializer({"categories": categories, "repeat_candidates": repeats}).data)
+        )
+        return Response(s.DraftSuggestionSerializer(found).data)

@@ -137,3 +137,13 @@ def test_link_through_the_api_and_the_workbench_action_form(personas, client):
     posted = client.post(f"/workbench/p/{third.number}/act/link_repeat/", {"previous": again.number, "note": ""})
     assert posted.status_code == 302
     assert Petition.objects.get(pk=third.pk).previous_id == again.pk
+
+
+def test_the_same_phone_typed_with_or_without_a_dash_is_the_same_petitioner():
+    """A landline is registered as 0731-84567890 once and 073184567890 the next time: one person, not two."""
+    from xinfang.petitions.models import Petitioner
+    from xinfang.petitions.services.repeats import person_keys
+
+    dashed, plain = Petitioner(phone="0731-84567890"), Petitioner(phone="073184567890")
+    assert person_keys(dashed) == person_keys(plain) == {"phone:073184567890"}
+    assert person_keys(Petitioner(phone="0731-84567891")) != person_keys(plain)

@@ -83,10 +83,9 @@ class AssignmentOutSerializer(serializers.ModelSerializer[Assignment]):
         read_only_fields = fields
 
     def get_status(self, obj: Assignment) -> str:
-        today = self.context["today"]
-        if obj.done_on is not None:
-            return "done"
-        return "overdue" if obj.due < today else "open"
+        """Set by ``selectors.assignments_of`` for lists; computed by the same rule for a single row."""
+        status: str | None = getattr(obj, "status", None)
+        return status if status is not None else selectors.assignment_status(obj, self.context["today"])
 
 
 class AssignmentInSerializer(serializers.Serializer[Any]):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import F, Model, Prefetch, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -165,21 +165,15 @@ class MeetingViewSet(_Base):
         return self._page(request, qs)
 
     def _detail(self, request: Request, meeting: Meeting, code: int = status.HTTP_200_OK) -> Response:
-        items = list(selectors.items_of(meeting))
-        decisions = list(
-            selectors.with_follow_up(
-                Decision.objects.filter(item__meeting=meeting), AssignmentSource.JOINT_MEETING
-            ).order_by("id")
-        )
-        by_item: dict[int, list[Decision]] = {}
-        for d in decisions:
-            by_item.setdefault(d.item_id, []).append(d)
+        # The same selector as the page: an accusation's item and decisions are left out for its accused side
+        # (Art. 30 ¶3).
+        agenda = selectors.meeting_agenda(request.user, meeting)
         ctx = _ctx(
             request,
-            items,
-            items=items,
-            decisions=by_item,
-            assignments=selectors.assignments_of(AssignmentSource.JOINT_MEETING, [d.pk for d in decisions]),
+            agenda.items,
+            items=agenda.items,
+            decisions=agenda.decisions,
+            assignments=agenda.assignments,
         )
         return Response(s.MeetingDetailSerializer(meeting, context=ctx).data, status=code)
 
@@ -306,7 +300,7 @@ class DecisionViewSet(_Base):
     @extend_schema(
         parameters=[
             OpenApiParameter("meeting", int),
-            OpenApiParameter("follow_up", str, enum=["open", "overdue", "done"]),
+            OpenApiParameter("follow_up", str, enum=list(selectors.FOLLOW_UP_FILTERS)),
         ]
     )
     def list(self, request: Request) -> Response:
@@ -314,15 +308,7 @@ class DecisionViewSet(_Base):
         meeting = _int_param(request, "meeting")
         if meeting is not None:
             qs = qs.filter(item__meeting_id=meeting)
-        follow = request.query_params.get("follow_up", "")
-        if follow == "overdue":
-            qs = qs.filter(n_overdue__gt=0)
-        elif follow == "done":
-            qs = qs.filter(n_assigned__gt=0, n_done=F("n_assigned"))
-        elif follow == "open":
-            qs = qs.exclude(n_done=F("n_assigned"))
-        elif follow:
-            raise InvalidInput(_("follow_up must be open, overdue or done."), field="follow_up")
+        qs = selectors.filter_follow_up(qs, request.query_params.get("follow_up", ""))  # unknown values: 400
         page = self.paginate_queryset(qs)
         rows = list(page or [])
         ctx = _ctx(

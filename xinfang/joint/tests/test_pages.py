@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from xinfang.core import timeutil
 from xinfang.joint import services
@@ -198,3 +201,52 @@ def test_mediation_page_records_an_agreement(personas, world):
     assert response.status_code == 302
     referral = MediationReferral.objects.get(pk=referral.pk)
     assert referral.status == "agreed" and referral.agreement_text == "分期支付"
+
+
+def test_assignment_status_reads_the_same_on_the_pages_and_in_the_api(personas, tree):
+    """Done, overdue or open: one rule (``selectors.assignment_status``) for the decisions and sessions pages and
+    the API."""
+    p = personas
+    m = h.meeting(p, h.conference(p, tree))
+    item = services.agenda_item_add(actor=p.supervisor, meeting=m, kind="hot_issue", title="物业收费纠纷集中")
+    _decision, rows = services.decision_record(
+        actor=p.supervisor,
+        item=item,
+        text="限期规范物业收费",
+        assignments=[
+            services.AssignmentSpec(tree.housing, h.days(1)),
+            services.AssignmentSpec(tree.city_housing, h.days(1)),
+            services.AssignmentSpec(tree.environment, h.days(10)),
+        ],
+    )
+    done = next(a for a in rows if a.unit == tree.housing)
+    services.joint_assignment_complete(actor=p.handler_b, assignment=done, result="已规范")
+    centre, _window = h.centre(p, tree)
+    services.joint_session_record(
+        actor=p.registrar_a,
+        centre=centre,
+        held_on=timeutil.today(),
+        led_by="区信访局",
+        matter="联合接访：电梯故障",
+        departments=[tree.housing, tree.legal],
+        outcome="分工处理",
+        assignments=[
+            services.AssignmentSpec(tree.housing, h.days(1), "维修电梯"),
+            services.AssignmentSpec(tree.legal, h.days(10), "法律释明"),
+        ],
+    )
+    later = dt.datetime.combine(h.days(3), dt.time(10), tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    with time_machine.travel(later, tick=False):
+        api = APIClient()
+        api.force_authenticate(p.supervisor)
+        body = api.get("/api/v1/joint/decisions/").json()["results"][0]
+        assert body["follow_up"] == "overdue"
+        assert {a["unit"]["id"]: a["status"] for a in body["assignments"]} == {
+            tree.housing.pk: "done",
+            tree.city_housing.pk: "overdue",
+            tree.environment.pk: "open",
+        }
+        html = client_for(p.supervisor).get(reverse("joint:decisions")).content.decode()
+        assert html.count("status status-overdue") == 2  # the decision's follow-up and its overdue assignment
+        html = client_for(p.registrar_a).get(reverse("joint:sessions", args=[centre.pk])).content.decode()
+        assert html.count("status status-overdue") == 1  # 维修电梯 is past its deadline, 法律释明 is not

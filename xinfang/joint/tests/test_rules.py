@@ -7,6 +7,9 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
 
 from conftest import make_user
 from xinfang.core import timeutil
@@ -495,3 +498,55 @@ def test_joint_records_about_an_accusation_are_hidden_from_the_accused_side(pers
     accused_leader = make_user("a1_gov_leader", tree.county, Role.LEADER)  # oversees A1区, the accused government
     assert list(selectors.follow_ups_visible_to(accused_leader).order_by("id")) == [rows[1]]
     assert list(selectors.follow_ups_visible_to(p.registrar_a).order_by("id")) == rows
+
+
+def test_follow_up_filter_is_one_rule_for_page_and_api(personas, tree):
+    """``selectors.filter_follow_up``: the API refuses an unknown value at ``follow_up``; the page ignores it."""
+    p = personas
+    m = h.meeting(p, h.conference(p, tree))
+    item = services.agenda_item_add(actor=p.supervisor, meeting=m, kind="hot_issue", title="物业收费纠纷集中")
+    start = timeutil.today()
+    with on(start):
+        d_done, (a1,) = services.decision_record(
+            actor=p.supervisor,
+            item=item,
+            text="住建局出台指导价",
+            assignments=[services.AssignmentSpec(tree.housing, start + dt.timedelta(days=3))],
+        )
+        d_late, _rows = services.decision_record(
+            actor=p.supervisor,
+            item=item,
+            text="生态环境局排查",
+            assignments=[services.AssignmentSpec(tree.environment, start + dt.timedelta(days=3))],
+        )
+        d_open, _rows = services.decision_record(
+            actor=p.supervisor,
+            item=item,
+            text="市住建局督导",
+            assignments=[services.AssignmentSpec(tree.city_housing, start + dt.timedelta(days=30))],
+        )
+        services.joint_assignment_complete(actor=p.handler_b, assignment=a1, result="指导价已发布")
+    with on(start + dt.timedelta(days=10)):
+        qs = selectors.decisions_visible_to(p.supervisor)
+        got = {
+            state: {d.pk for d in selectors.filter_follow_up(qs, state)} for state in ("", "open", "overdue", "done")
+        }
+        with pytest.raises(InvalidInput) as err:
+            selectors.filter_follow_up(qs, "late")
+        api = APIClient()
+        api.force_authenticate(p.supervisor)
+        r = api.get("/api/v1/joint/decisions/?follow_up=late")
+        listed = {d["id"] for d in api.get("/api/v1/joint/decisions/?follow_up=open").json()["results"]}
+        c = Client()
+        c.force_login(p.supervisor)
+        page = c.get(reverse("joint:decisions") + "?follow_up=late")
+    assert got == {
+        "": {d_done.pk, d_late.pk, d_open.pk},
+        "open": {d_late.pk, d_open.pk},
+        "overdue": {d_late.pk},
+        "done": {d_done.pk},
+    }
+    assert err.value.field == "follow_up"
+    assert r.status_code == 400 and r.json()["field"] == "follow_up"
+    assert listed == {d_late.pk, d_open.pk}
+    assert page.status_code == 200 and len(page.context["decisions"]) == 3

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from xinfang.notify.models import Notification
@@ -18,4 +19,4 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
 
 
 class MarkedSerializer(serializers.Serializer[dict[str, int]]):
-    marked = serializers.IntegerField(help_text="How many notifications were marked read.")
+    marked = serializers.IntegerField(help_text=_("How many notifications were marked read."))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.pagination import CursorPagination
@@ -29,7 +30,7 @@ def _flag(raw: str | None) -> bool:
 
 @extend_schema(
     tags=["notify"],
-    parameters=[OpenApiParameter("unread", bool, description="Only unread notifications (1/true).")],
+    parameters=[OpenApiParameter("unread", bool, description=_("Only unread notifications (1/true)."))],
 )
 class NotificationListView(generics.ListAPIView[Notification]):
     """My in-app notifications, newest first."""

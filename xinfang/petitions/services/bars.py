@@ -78,6 +78,12 @@ def _bar_from(petition: Petition, earlier: Petition) -> tuple[DeclineGround, str
     return None
 
 
+def bar_article(ground: DeclineGround | str) -> str:
+    """The article behind a bar: an item terminated after 复核 (Art. 36 ¶3), else one accepted and in time below
+    (Art. 19 ¶3)."""
+    return "Art. 36 ¶3" if ground == DeclineGround.TERMINATED else "Art. 19 ¶3"
+
+
 def require_no_bar(petition: Petition) -> None:
     bar = acceptance_bar(petition)
     if bar is not None:
@@ -85,5 +91,5 @@ def require_no_bar(petition: Petition) -> None:
         raise RuleViolation(
             message,
             code=f"barred_{ground}",
-            article="Art. 36 ¶3" if ground == DeclineGround.TERMINATED else "Art. 19 ¶3",
+            article=bar_article(ground),
         )

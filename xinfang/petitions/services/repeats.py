@@ -23,12 +23,14 @@ from xinfang.petitions.workflow import Action, State
 
 
 def person_keys(person: Petitioner) -> set[str]:
-    """What identifies a petitioner across petitions: the 身份证号 and the phone number (as registered)."""
+    """What identifies a petitioner across petitions: the 身份证号 and the phone number.
+
+    The phone is compared without dashes: 0731-84567890 and 073184567890 are the same number as typed twice."""
     keys = set()
     if person.id_number:
         keys.add("id:" + person.id_number.upper())
     if person.phone:
-        keys.add("phone:" + person.phone)
+        keys.add("phone:" + person.phone.replace("-", ""))
     return keys
 
 

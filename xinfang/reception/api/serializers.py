@@ -200,15 +200,22 @@ class ReceptionBookingCreatedSerializer(serializers.Serializer[Any]):
 
 
 class ReceptionBookingSerializer(serializers.ModelSerializer[Booking]):
-    """A booking for staff. The phone is whole only for those who receive the citizen (context ``contact``):
-    the session's leader and the host unit's staff; a unit overseeing from above sees its tail."""
+    """A booking for staff. The phone is whole only for those who receive the citizen (context ``contact``, from
+    ``selectors.receives_citizens_of``): the session's leader, and the staff of the site's unit and of the leader's
+    unit; a unit overseeing from above sees its tail. The linked petition's number is left out ("") when it is an
+    accusation against the viewer's side (context ``hidden_petitions``, Art. 30 ¶3)."""
 
-    petition = serializers.CharField(source="petition.number", default="", read_only=True)
+    petition = serializers.SerializerMethodField()
     phone = serializers.SerializerMethodField()
 
     class Meta:
         model = Booking
         fields = ["id", "session", "slot_start", "name", "phone", "summary", "petition", "status", "status_note"]
+
+    def get_petition(self, obj: Booking) -> str:
+        if obj.petition_id is None or obj.petition_id in self.context.get("hidden_petitions", ()):
+            return ""
+        return obj.petition.number if obj.petition else ""
 
     def get_phone(self, obj: Booking) -> str:
         return obj.phone if self.context.get("contact") else mask_phone(obj.phone)

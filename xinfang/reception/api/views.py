@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -60,13 +61,6 @@ class Pages(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
-
-
-def _get(qs: QuerySet[Any], pk: int) -> Any:
-    obj = qs.filter(pk=pk).first()
-    if obj is None:
-        raise Http404
-    return obj
 
 
 def _date_param(request: Request, name: str, default: dt.date | None = None) -> dt.date | None:
@@ -144,7 +138,9 @@ class ScheduleDetailView(APIView):
     @extend_schema(responses={200: s.ReceptionScheduleSerializer})
     def get(self, request: Request, pk: int) -> Response:
         return Response(
-            s.ReceptionScheduleSerializer(_get(selectors.schedules_visible_to(staff_user(request)), pk)).data
+            s.ReceptionScheduleSerializer(
+                get_object_or_404(selectors.schedules_visible_to(staff_user(request)), pk=pk)
+            ).data
         )
 
 
@@ -155,7 +151,7 @@ class ScheduleGenerateView(APIView):
 
     @extend_schema(request=s.ReceptionPeriodSerializer, responses={201: s.ReceptionSessionSerializer(many=True)})
     def post(self, request: Request, pk: int) -> Response:
-        schedule: ReceptionSchedule = _get(selectors.schedules_visible_to(staff_user(request)), pk)
+        schedule: ReceptionSchedule = get_object_or_404(selectors.schedules_visible_to(staff_user(request)), pk=pk)
         ser = s.ReceptionPeriodSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         made = services.sessions_generate(actor=staff_user(request), schedule=schedule, **ser.validated_data)
@@ -167,7 +163,7 @@ class SchedulePublishView(APIView):
 
     @extend_schema(request=s.ReceptionPublishSerializer, responses={200: s.ReceptionScheduleSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        schedule: ReceptionSchedule = _get(selectors.schedules_visible_to(staff_user(request)), pk)
+        schedule: ReceptionSchedule = get_object_or_404(selectors.schedules_visible_to(staff_user(request)), pk=pk)
         ser = s.ReceptionPublishSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         schedule = services.schedule_publish(actor=staff_user(request), schedule=schedule, **ser.validated_data)
@@ -214,7 +210,11 @@ class SessionDetailView(APIView):
 
     @extend_schema(responses={200: s.ReceptionSessionSerializer})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(s.ReceptionSessionSerializer(_get(selectors.sessions_visible_to(staff_user(request)), pk)).data)
+        return Response(
+            s.ReceptionSessionSerializer(
+                get_object_or_404(selectors.sessions_visible_to(staff_user(request)), pk=pk)
+            ).data
+        )
 
 
 class SessionStatusView(APIView):
@@ -224,7 +224,7 @@ class SessionStatusView(APIView):
 
     @extend_schema(request=s.ReceptionSessionStatusSerializer, responses={200: s.ReceptionSessionSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        session = _get(selectors.sessions_visible_to(staff_user(request)), pk)
+        session = get_object_or_404(selectors.sessions_visible_to(staff_user(request)), pk=pk)
         ser = s.ReceptionSessionStatusSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         session = services.session_set_status(actor=staff_user(request), session=session, **ser.validated_data)
@@ -236,13 +236,16 @@ class SessionVisitsView(StaffListView):
 
     @extend_schema(responses={200: s.ReceptionVisitSerializer(many=True)})
     def get(self, request: Request, pk: int) -> Response:
-        session: ReceptionSession = _get(selectors.sessions_visible_to(staff_user(request)), pk)
-        return self.paginate(request, session.visits.prefetch_related("matters__petition"), s.ReceptionVisitSerializer)
+        user = staff_user(request)
+        session: ReceptionSession = get_object_or_404(selectors.sessions_visible_to(user), pk=pk)
+        # Art. 30 ¶3: matters that accuse the viewer's side are left out of each batch.
+        visits = selectors.with_visible_matters(session.visits.all(), user)
+        return self.paginate(request, visits, s.ReceptionVisitSerializer)
 
     @extend_schema(request=s.ReceptionVisitInputSerializer, responses={201: s.ReceptionVisitRecordedSerializer})
     def post(self, request: Request, pk: int) -> Response:
         user = staff_user(request)
-        session: ReceptionSession = _get(selectors.sessions_visible_to(user), pk)
+        session: ReceptionSession = get_object_or_404(selectors.sessions_visible_to(user), pk=pk)
         ser = s.ReceptionVisitInputSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         result = services.visit_record(
@@ -276,11 +279,14 @@ class SessionBookingsView(StaffListView):
     @extend_schema(responses={200: s.ReceptionBookingSerializer(many=True)})
     def get(self, request: Request, pk: int) -> Response:
         user = staff_user(request)
-        session: ReceptionSession = _get(selectors.sessions_visible_to(user), pk)
+        session: ReceptionSession = get_object_or_404(selectors.sessions_visible_to(user), pk=pk)
         contact = selectors.receives_citizens_of(user, session)
         paginator = self.pagination()
-        page = paginator.paginate_queryset(session.bookings.select_related("petition"), request, view=self)
-        data = s.ReceptionBookingSerializer(page, many=True, context={"contact": contact}).data
+        page = paginator.paginate_queryset(session.bookings.select_related("petition"), request, view=self) or []
+        hidden = selectors.hidden_petition_ids(user, (b.petition_id for b in page))  # Art. 30 ¶3
+        data = s.ReceptionBookingSerializer(
+            page, many=True, context={"contact": contact, "hidden_petitions": hidden}
+        ).data
         return paginator.get_paginated_response(data)
 
     @extend_schema(
@@ -313,14 +319,17 @@ class BookingMarkView(APIView):
     @extend_schema(request=s.ReceptionBookingMarkSerializer, responses={200: s.ReceptionBookingSerializer})
     def post(self, request: Request, pk: int) -> Response:
         user = staff_user(request)
-        booking: Booking = _get(
-            Booking.objects.filter(session__in=selectors.sessions_visible_to(user).values("pk")), pk
+        booking: Booking = get_object_or_404(
+            Booking.objects.filter(session__in=selectors.sessions_visible_to(user).values("pk")), pk=pk
         )
         ser = s.ReceptionBookingMarkSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         booking = services.booking_mark(actor=user, booking=booking, **ser.validated_data)
         contact = selectors.receives_citizens_of(user, booking.session)
-        return Response(s.ReceptionBookingSerializer(booking, context={"contact": contact}).data)
+        hidden = selectors.hidden_petition_ids(user, [booking.petition_id])  # Art. 30 ¶3
+        return Response(
+            s.ReceptionBookingSerializer(booking, context={"contact": contact, "hidden_petitions": hidden}).data
+        )
 
 
 # ---------------------------------------------------------------------------------------------- public
@@ -424,7 +433,7 @@ class InvitationMarkView(APIView):
     @extend_schema(request=s.ReceptionInvitationMarkSerializer, responses={200: s.ReceptionInvitationSerializer})
     def post(self, request: Request, pk: int) -> Response:
         user = staff_user(request)
-        invitation: Invitation = _get(selectors.invitations_visible_to(user), pk)
+        invitation: Invitation = get_object_or_404(selectors.invitations_visible_to(user), pk=pk)
         ser = s.ReceptionInvitationMarkSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         invitation = services.invitation_mark(actor=user, invitation=invitation, **ser.validated_data)
@@ -439,7 +448,9 @@ class FieldVisitListView(StaffListView):
 
     @extend_schema(responses={200: s.ReceptionFieldVisitSerializer(many=True)})
     def get(self, request: Request) -> Response:
-        qs = selectors.field_visits_visible_to(staff_user(request)).prefetch_related("cases__petition")
+        user = staff_user(request)
+        # Art. 30 ¶3: cases that accuse the viewer's side are left out of each visit.
+        qs = selectors.with_visible_cases(selectors.field_visits_visible_to(user), user)
         return self.paginate(request, qs, s.ReceptionFieldVisitSerializer)
 
     @extend_schema(request=s.ReceptionFieldVisitInputSerializer, responses={201: s.ReceptionFieldVisitSerializer})
@@ -459,7 +470,11 @@ class FieldVisitListView(StaffListView):
 
 
 def _visit(request: Request, pk: int) -> FieldVisit:
-    visit: FieldVisit = _get(selectors.field_visits_visible_to(staff_user(request)), pk)
+    """A visit in scope, its ``cases`` prefetched less those that accuse the user's side (Art. 30 ¶3)."""
+    user = staff_user(request)
+    visit: FieldVisit = get_object_or_404(
+        selectors.with_visible_cases(selectors.field_visits_visible_to(user), user), pk=pk
+    )
     return visit
 
 
@@ -491,7 +506,9 @@ class FieldVisitCaseResultView(APIView):
     @extend_schema(request=s.ReceptionCaseResultSerializer, responses={200: s.ReceptionFieldVisitCaseSerializer})
     def post(self, request: Request, pk: int, case_id: int) -> Response:
         visit = _visit(request, pk)
-        case: FieldVisitCase = _get(visit.cases.all(), case_id)
+        case: FieldVisitCase = get_object_or_404(
+            selectors.field_visit_cases_visible_to(staff_user(request), visit), pk=case_id
+        )  # a case hidden by Art. 30 ¶3 answers 404 like a missing one
         ser = s.ReceptionCaseResultSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         case = services.field_visit_case_result(actor=staff_user(request), case=case, **ser.validated_data)
@@ -529,8 +546,8 @@ class FieldVisitCancelView(APIView):
         visit = _visit(request, pk)
         ser = s.ReceptionReasonSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        visit = services.field_visit_cancel(actor=staff_user(request), visit=visit, reason=ser.validated_data["reason"])
-        return Response(s.ReceptionFieldVisitSerializer(visit).data)
+        services.field_visit_cancel(actor=staff_user(request), visit=visit, reason=ser.validated_data["reason"])
+        return Response(s.ReceptionFieldVisitSerializer(_visit(request, pk)).data)  # re-read: cases as this user sees
 
 
 # ---------------------------------------------------------------------------------------------- reports, desk

@@ -235,3 +235,36 @@ def test_periods_before_the_first_schedule_are_not_tracked(desk: Desk) -> None:
         "compliant",
     )
     assert report.missed_periods == 1
+
+
+def test_generated_sessions_come_with_leader_unit_and_site(desk: Desk) -> None:
+    """The API renders leader, unit and site of every generated session: no query per session (no N+1)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(desk.desk)
+    counts = []
+    # The first call also loads the work calendar (cached after): a warm-up, then 3 sessions, then 12.
+    for day, end in ((5, "2026-01-31"), (10, "2026-03-31"), (20, "2026-12-31")):
+        schedule = monthly(desk, day)
+        with CaptureQueriesContext(connection) as queries:
+            response = api.post(
+                f"/api/v1/reception/schedules/{schedule.pk}/generate/", {"start": "2026-01-01", "end": end}
+            )
+        assert response.status_code == 201
+        counts.append((len(response.json()), len(queries)))
+    assert [n for n, _ in counts] == [1, 3, 12]
+    assert counts[1][1] == counts[2][1]
+
+
+def test_schedules_page_names_the_weekday(desk: Desk) -> None:
+    from django.test import Client
+
+    monthly(desk, recurrence=Recurrence.WEEKLY, weekday=2, day_of_month=None)
+    client = Client()
+    client.force_login(desk.desk)
+    html = client.get("/workbench/reception/schedules/").content.decode()
+    table = html.split('id="sched-h"')[1].split('id="new-sched-h"')[0]  # the list, not the form's weekday menu
+    assert "星期三" in table or "Wednesday" in table

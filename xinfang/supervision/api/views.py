@@ -22,8 +22,6 @@ from xinfang.core.api import staff_user
 from xinfang.core.errors import InvalidInput
 from xinfang.orgs.api.permissions import IsUnitMember
 from xinfang.orgs.models import User
-from xinfang.petitions import selectors as petition_selectors
-from xinfang.petitions.models import Petition
 from xinfang.supervision import exports, selectors, services
 from xinfang.supervision.api import serializers as s
 from xinfang.supervision.bulletin import bulletin_generate
@@ -44,15 +42,6 @@ class DueFirst(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
-
-
-def resolve_petition(user: User, key: str) -> Petition | None:
-    if not key:
-        return None
-    try:
-        return petition_selectors.petition_get_visible(user, key)
-    except Http404:
-        raise InvalidInput(_("No petition %(key)s that you can see.") % {"key": key}, field="petition") from None
 
 
 def resolve_own_order(user: User, pk: int | None) -> SupervisionOrder | None:
@@ -152,7 +141,7 @@ class OrderViewSet(viewsets.GenericViewSet[SupervisionOrder]):
                 target_unit=d["target_unit"],
                 matter=d["matter"],
                 requirements=d["requirements"],
-                petition=resolve_petition(user, d["petition"]),
+                petition=selectors.petition_by_key(user, d["petition"]),
                 reply_due=d["reply_due"],
                 reply_days=d["reply_days"],
                 is_listed=d["is_listed"],
@@ -208,7 +197,7 @@ class RecommendationViewSet(viewsets.GenericViewSet[Any]):
     def get_queryset(self) -> QuerySet[Any]:
         qs = selectors.recommendations_visible_to(staff_user(self.request))
         if self.request.query_params.get("awaiting") == "1":
-            qs = qs.filter(feedback_on__isnull=True)
+            qs = qs.awaiting()
         return qs.prefetch_related("petitions")
 
     def _get(self, pk: str) -> Any:
@@ -229,13 +218,12 @@ class RecommendationViewSet(viewsets.GenericViewSet[Any]):
         d = ser.validated_data
         user = staff_user(request)
         services.require_supervisor(user, d["to_unit"], _("make a recommendation"))  # before the petitions
-        petitions = [p for p in (resolve_petition(user, key) for key in d["petitions"]) if p is not None]
         rec = services.recommendation_issue(
             actor=user,
             kind=d["kind"],
             to_unit=d["to_unit"],
             text=d["text"],
-            petitions=petitions,
+            petitions=selectors.petitions_by_keys(user, d["petitions"], field="petitions"),
             order=resolve_own_order(user, d["order"]),
             feedback_due=d["feedback_due"],
         )

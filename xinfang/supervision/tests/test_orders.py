@@ -149,3 +149,41 @@ def test_only_the_unit_supervised_replies_and_the_log_is_immutable(personas: Any
         row.save()
     with pytest.raises(RuntimeError):
         row.delete()
+
+
+def _accusation(personas: Any, tree: Any) -> Any:
+    from xinfang.petitions.tests.helpers import register
+
+    accusation, _code = register(personas.registrar_a, nature="accusation", accused_unit=tree.environment)
+    return accusation
+
+
+def test_an_order_on_an_accusation_is_never_sent_to_the_accused_unit(personas: Any, tree: Any) -> None:
+    """Art. 30 ¶3: the order, its page and its notification would show the accused unit the accusation."""
+    with time_machine.travel(MONDAY, tick=False):
+        accusation = _accusation(personas, tree)
+        data = services.OrderData(target_unit=tree.environment, matter="请核查举报内容", petition=accusation)
+        with pytest.raises(RuleViolation) as refused:
+            services.order_issue(actor=personas.supervisor, data=data)
+    assert (refused.value.article, refused.value.field) == ("Art. 30 ¶3", "target_unit")
+    assert not SupervisionOrder.objects.exists() and not OrderLog.objects.exists()
+    assert not PetitionEvent.objects.filter(petition=accusation, action=Action.SUPERVISE).exists()
+    assert not Notification.objects.filter(kind="supervision.order_issued").exists()
+    assert not selectors.orders_visible_to(personas.accused).exists()
+
+
+def test_overdue_is_open_and_past_the_reply_deadline_in_sql_and_on_the_row(personas: Any) -> None:
+    with time_machine.travel(MONDAY, tick=False):
+        late = _issue(personas, reply_due=dt.date(2026, 11, 20))
+        answered = _issue(personas, reply_due=dt.date(2026, 11, 20))
+        services.order_reply(actor=personas.handler_b, order=answered, text="已办理")
+        _issue(personas, reply_due=dt.date(2026, 11, 27))
+    assert list(SupervisionOrder.objects.overdue(dt.date(2026, 11, 20))) == []  # the deadline day is in time
+    assert list(SupervisionOrder.objects.overdue(dt.date(2026, 11, 21))) == [late]
+    assert set(SupervisionOrder.objects.open()) == set(SupervisionOrder.objects.exclude(pk=answered.pk))
+    late.refresh_from_db()
+    answered.refresh_from_db()
+    with _at(dt.date(2026, 11, 20)):
+        assert not late.is_overdue
+    with _at(dt.date(2026, 11, 21)):
+        assert late.is_overdue and not answered.is_overdue

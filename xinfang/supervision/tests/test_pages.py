@@ -102,3 +102,83 @@ def test_outsiders_get_404_and_citizens_are_refused(client: Any, personas: Any) 
         assert client.post(f"/workbench/supervision/orders/{order.pk}/reply/", {"text": "x"}).status_code == 404
         client.logout()
         assert client.get("/workbench/supervision/").status_code == 302  # to the login page
+
+
+def test_an_order_or_recommendation_on_an_accusation_to_the_accused_unit_is_refused_at_the_unit_field(
+    client: Any, personas: Any, tree: Any
+) -> None:
+    """Art. 30 ¶3 on the forms and in the API: the refusal names the unit field; nothing is created."""
+    from rest_framework.test import APIClient
+
+    from xinfang.petitions.tests.helpers import register
+
+    with time_machine.travel(NOW, tick=False):
+        accusation, _code = register(personas.registrar_a, nature="accusation", accused_unit=tree.environment)
+        client.force_login(personas.supervisor)
+        env = tree.environment.pk
+        response = client.post(
+            "/workbench/supervision/orders/new/",
+            {"target_unit": env, "petition": accusation.number, "matter": "核查", "reply_due": "2026-11-30"},
+        )
+        assert response.status_code == 200 and response.context["form"].errors.get("target_unit")
+        response = client.post(
+            "/workbench/supervision/recommendations/new/",
+            {"kind": "improve_work", "to_unit": env, "text": "建议", "petitions": accusation.number},
+        )
+        assert response.status_code == 200 and response.context["form"].errors.get("to_unit")
+        api = APIClient()
+        api.force_authenticate(personas.supervisor)
+        body = {"target_unit": env, "matter": "核查", "petition": accusation.number}
+        answer = api.post("/api/v1/supervision/orders/", body, format="json")
+        assert answer.status_code == 409 and answer.json()["article"] == "Art. 30 ¶3", answer.content
+        body = {"kind": "improve_work", "to_unit": env, "text": "建议", "petitions": [accusation.number]}
+        answer = api.post("/api/v1/supervision/recommendations/", body, format="json")
+        assert answer.status_code == 409 and answer.json()["field"] == "to_unit", answer.content
+    assert not SupervisionOrder.objects.exists() and not Recommendation.objects.exists()
+
+
+def test_petition_keys_are_resolved_in_one_query_and_unseen_ones_named(
+    client: Any, personas: Any, handling: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xinfang.core.errors import InvalidInput
+    from xinfang.supervision import selectors
+
+    with time_machine.travel(NOW, tick=False):
+        first, second = handling(), handling()
+    with CaptureQueriesContext(connection) as queries:
+        keys = [f" {second.number} ", str(first.pk), "", second.number]
+        found = selectors.petitions_by_keys(personas.supervisor, keys)
+    assert found == [second, first] and len(queries) == 1
+    assert selectors.petition_by_key(personas.supervisor, "  ") is None
+    with pytest.raises(InvalidInput) as refused:
+        selectors.petitions_by_keys(personas.outsider, [first.number, "NOPE-1"], field="petitions")
+    assert refused.value.field == "petitions"
+    assert first.number in str(refused.value.message) and "NOPE-1" in str(refused.value.message)
+    client.force_login(personas.supervisor)
+    with time_machine.travel(NOW, tick=False):
+        response = client.post(
+            "/workbench/supervision/recommendations/new/",
+            {"kind": "improve_work", "to_unit": personas.handler_b.unit.pk, "text": "建议", "petitions": "NOPE-2"},
+        )
+    assert response.status_code == 200 and "NOPE-2" in str(response.context["form"].errors["petitions"])
+
+
+def test_the_warnings_page_shows_each_level_by_its_label(client: Any, personas: Any, handling: Any) -> None:
+    from xinfang.petitions.models import Clock
+    from xinfang.supervision.models import WarningLevel
+    from xinfang.supervision.tests.conftest import add_clock
+
+    with time_machine.travel(NOW, tick=False):
+        petition = handling()
+        Clock.objects.filter(petition=petition).delete()
+        today = NOW.date()
+        add_clock(petition, personas.handler_b.unit, due=today + dt.timedelta(days=2))
+        add_clock(petition, personas.handler_b.unit, due=today - dt.timedelta(days=2))
+        add_clock(petition, personas.handler_b.unit, due=today - dt.timedelta(days=30))
+        client.force_login(personas.handler_b)
+        html = client.get("/workbench/supervision/warnings/").content.decode()
+    for level in WarningLevel:
+        assert f'level-{level.value}">{level.label}</span>' in html, level

@@ -30,6 +30,14 @@ def has_role(user: Any, role: str) -> bool:
 
 
 @register.filter
+def sees_hot_issues(user: Any) -> bool:
+    """``{% if user|sees_hot_issues %}`` — the hot-issue pages' own rule (``insight.selectors``), for the nav."""
+    from xinfang.insight.selectors import may_see_hot_issues
+
+    return may_see_hot_issues(user)
+
+
+@register.filter
 def masked_phone(value: str) -> str:
     """``{{ phone|masked_phone }}`` — 138****0000: enough to match a caller, not to call them."""
     return mask_phone(value or "")
