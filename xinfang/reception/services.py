@@ -751,7 +751,7 @@ def visit_record(
     assigned with a deadline becomes 交办事项 (source RECEPTION, source_id = the matter).
     """
     session = (
-        ReceptionSession.objects.select_for_update()
+        ReceptionSession.objects.select_for_update(of=("self",))  # leader__unit is an outer join: lock the row only
         .select_related("unit", "site__unit", "leader__unit")
         .get(pk=session.pk)
     )
@@ -949,7 +949,8 @@ def field_visit_minutes(
     *, actor: User, visit: FieldVisit, minutes: str, decisions: Sequence[DecisionData] = ()
 ) -> list[Assignment]:
     """现场办公 minutes: the visit is done; each decision becomes 交办事项 (source FIELD_VISIT, the visit's id)."""
-    visit = FieldVisit.objects.select_for_update().select_related("unit", "leader__unit").get(pk=visit.pk)
+    # leader__unit is an outer join (a user's unit is nullable): PostgreSQL locks only this table's row.
+    visit = FieldVisit.objects.select_for_update(of=("self",)).select_related("unit", "leader__unit").get(pk=visit.pk)
     _require_visit_desk(actor, visit)
     if visit.status == FieldVisitStatus.CANCELLED:
         raise RuleViolation(_("The visit was cancelled."), code="cancelled")
