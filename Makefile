@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run worker test lint typecheck pytest install migrate demo bench lock messages screenshots clean
+.PHONY: run worker test lint typecheck pytest install migrate demo bench lock messages screenshots vendor clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11 (python3.11 not found; set PYTHON=...)"; exit 1; }
@@ -51,9 +51,12 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy xinfang
 
+# The suite runs on every core (pytest-xdist; PYTEST_WORKERS=0 runs it in one process). Tests that must share a
+# worker carry an xdist_group mark: the browser tests (one chromium) and the real Celery worker tests (one queue).
+PYTEST_WORKERS ?= auto
 pytest: install
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 test: lint typecheck pytest
 
@@ -71,6 +74,16 @@ lock: $(PY)
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i "bench/*" -i "docs/*"
 	$(PY) manage.py compilemessages -l zh_Hans -i .venv
+
+# Front-end assets pinned in package.json (exact versions), copied into the app's static files (no CDN at run time).
+# The copies are committed; run this after changing a version in package.json.
+ECHARTS_VERSION = $(shell node -p "require('./package.json').devDependencies.echarts")
+vendor:
+	npm ci --no-audit --no-fund
+	cp node_modules/htmx.org/dist/htmx.min.js xinfang/core/static/vendor/htmx.min.js
+	mkdir -p xinfang/core/static/vendor/echarts/$(ECHARTS_VERSION)
+	cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE node_modules/echarts/NOTICE \
+		xinfang/core/static/vendor/echarts/$(ECHARTS_VERSION)/
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var

@@ -11,11 +11,33 @@ The tree parent is the 上一级机关: 复查 of A1区住建局 goes to A1区�
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.test import override_settings
 
 from xinfang.orgs.models import Role, StaffRole, Unit, User
+
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_process_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Settings for the whole test process.
+
+    * Uploaded files go to a temporary MEDIA_ROOT of this process, never to var/media. Under pytest-xdist
+      (``make test`` runs ``-n auto``) every worker has its own base temporary directory, so two workers never
+      write or delete each other's files. Tests that need an empty MEDIA_ROOT of their own still override it
+      (``settings.MEDIA_ROOT = tmp_path``). ``override_settings`` sends ``setting_changed``, which makes the
+      default storage forget a location it may already have read.
+    * Passwords are hashed with a fast hasher: ``personas`` alone creates 12 users, and PBKDF2 (about 0.4 s a
+      hash on the CI machine) made that fixture cost 5 s per test. What the tests check of passwords (a login
+      succeeds, a wrong one fails) does not depend on the hasher.
+    """
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")), PASSWORD_HASHERS=FAST_HASHERS):
+        yield
 
 
 @dataclass

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",  # login throttling and lockout (workbench, admin, API token); admin unlock under "Axes"
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI assets served by the app: no CDN (offline intranets)
     "xinfang.core",
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "xinfang.reception",
     "xinfang.casework",
     "xinfang.joint",
+    "xinfang.stats",
     "xinfang.portal",
     "xinfang.workbench",
 ]
@@ -97,6 +99,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees the lockout flag the login views leave on the request (django-axes).
+    "axes.middleware.AxesMiddleware",
+]
+# Size of a request body refused from its Content-Length header before the body is read (413).
+MIDDLEWARE.insert(0, "xinfang.core.limits.RequestSizeMiddleware")
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out client before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "xinfang.urls"
@@ -122,7 +133,13 @@ TEMPLATES = [
 # that concurrent writers queue on the lock instead of failing when they upgrade a read lock (编号 sequence).
 DATABASE_URL = os.environ.get("DATABASE_URL", "") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 try:
-    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("XINFANG_DB_CONN_MAX_AGE", 0))
+    # Persistent connections in production (each gunicorn worker keeps one; checked before reuse), none when
+    # debugging (runserver opens a thread per request).
+    _db = dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("XINFANG_DB_CONN_MAX_AGE", 0 if DEBUG else 600),
+        conn_health_checks=True,
+    )
 except Exception as exc:  # dj-database-url raises several types for a malformed URL
     raise SettingsError(f"DATABASE_URL={DATABASE_URL!r}: {exc}") from exc
 if _db["ENGINE"] == "django.db.backends.sqlite3":
@@ -150,9 +167,26 @@ LOGIN_URL = "workbench:login"
 LOGIN_REDIRECT_URL = "workbench:inbox"
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("XINFANG_STATIC_ROOT", "") or BASE_DIR / "var" / "static")
+# In production the collected files carry a content hash in their names (app.3f2a….css), so nginx can let browsers
+# cache them for a year and a new release is still fetched at once; `collectstatic` must run before start-up.
+if env_bool("XINFANG_STATIC_MANIFEST", not DEBUG):
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
 MEDIA_ROOT = Path(os.environ.get("XINFANG_MEDIA_ROOT", "") or BASE_DIR / "var" / "media")
 MEDIA_URL = "media/"
+# Behind nginx: the internal location that maps to MEDIA_ROOT (e.g. "/_protected/media/"). When set, a file
+# download answers, after the visibility check, with an empty body and ``X-Accel-Redirect`` so that nginx sends
+# the file; empty (the default) streams it from Python. See deploy/nginx/xinfang.conf.
+XINFANG_ACCEL_REDIRECT_PREFIX = os.environ.get("XINFANG_ACCEL_REDIRECT_PREFIX", "").strip()
+if XINFANG_ACCEL_REDIRECT_PREFIX and not (
+    XINFANG_ACCEL_REDIRECT_PREFIX.startswith("/") and XINFANG_ACCEL_REDIRECT_PREFIX.endswith("/")
+):
+    raise SettingsError(
+        f"XINFANG_ACCEL_REDIRECT_PREFIX={XINFANG_ACCEL_REDIRECT_PREFIX!r}: expected a path that starts and ends with /"
+    )
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -160,12 +194,18 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "xinfang.core.schema.XinfangAutoSchema",  # error answers, hand-made pagination
     "EXCEPTION_HANDLER": "xinfang.core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "public_submit": os.environ.get("XINFANG_THROTTLE_SUBMIT", "30/hour"),
         "public_track": os.environ.get("XINFANG_THROTTLE_TRACK", "120/hour"),
     },
+    # JSON bodies: nesting depth and string length limited before any view sees them (400 naming the field).
+    "DEFAULT_PARSER_CLASSES": [
+        "xinfang.core.limits.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
@@ -235,6 +275,37 @@ XINFANG_ATTACHMENT_TYPES = env_list(
     ["pdf", "jpg", "jpeg", "png", "doc", "docx", "txt", "mp3", "mp4"],
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = XINFANG_ATTACHMENT_MAX_BYTES + 1024 * 1024
+# A request whose Content-Length is above this is refused (413) before its body is read. The default admits a few
+# full-size attachments in one upload; keep nginx's client_max_body_size at the same value.
+XINFANG_REQUEST_MAX_BYTES = env_int("XINFANG_REQUEST_MAX_BYTES", 3 * XINFANG_ATTACHMENT_MAX_BYTES, minimum=1024)
+# JSON request bodies: deepest nesting of objects/arrays, and longest single string (characters).
+XINFANG_JSON_MAX_DEPTH = env_int("XINFANG_JSON_MAX_DEPTH", 20, minimum=2)
+XINFANG_JSON_MAX_STRING = env_int("XINFANG_JSON_MAX_STRING", 20000, minimum=100)
+
+# --- Abuse limits ---
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR networks, comma-separated; none by default,
+# so the peer address counts). Set it to the nginx in front, e.g. 127.0.0.1 — see docs/deployment.md.
+XINFANG_TRUSTED_PROXIES = env_list("XINFANG_TRUSTED_PROXIES", [])
+try:
+    import ipaddress as _ipaddress
+
+    for _proxy in XINFANG_TRUSTED_PROXIES:
+        _ipaddress.ip_network(_proxy, strict=False)
+except ValueError as exc:
+    raise SettingsError(f"XINFANG_TRUSTED_PROXIES: {exc}") from exc
+# Wrong 查询码 per 编号 (from any address) before the number is held for the rest of the window.
+XINFANG_TRACK_FAILURES_PER_NUMBER = env_int("XINFANG_TRACK_FAILURES_PER_NUMBER", 10, minimum=1)
+XINFANG_TRACK_FAILURE_WINDOW_SECONDS = env_int("XINFANG_TRACK_FAILURE_WINDOW_SECONDS", 3600, minimum=1)
+# Login lockout (django-axes): failed logins per client address and per user name before a lock, and how long it
+# lasts. An admin unlocks at once under Admin → Axes → Access attempts (delete the rows) or `manage.py axes_reset`.
+AXES_FAILURE_LIMIT = env_int("XINFANG_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_int("XINFANG_LOGIN_LOCKOUT_MINUTES", 30, minimum=1) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "xinfang.core.clientip.client_ip"
+AXES_LOCKOUT_CALLABLE = "xinfang.core.limits.lockout_response"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = True

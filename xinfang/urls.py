@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("xinfang.reception.api.urls")),
     path("", include("xinfang.casework.api.urls")),
     path("", include("xinfang.joint.api.urls")),
+    path("", include("xinfang.stats.api.urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +27,7 @@ urlpatterns = [
     path("workbench/reception/", include("xinfang.reception.urls")),
     path("workbench/casework/", include("xinfang.casework.urls")),
     path("workbench/joint/", include("xinfang.joint.urls")),
+    path("workbench/stats/", include("xinfang.stats.urls")),
     path("workbench/", include("xinfang.workbench.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

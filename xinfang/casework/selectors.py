@@ -257,12 +257,9 @@ def filters_from(params: Any) -> BoardFilters:
             raise InvalidInput(_("Give %(name)s as a date (YYYY-MM-DD).") % {"name": name}, field=name) from None
 
     def number(name: str) -> int | None:
-        value = get(name)
-        if not value:
-            return None
-        if not value.isdigit():
-            raise InvalidInput(_("%(name)s must be an id.") % {"name": name}, field=name)
-        return int(value)
+        from xinfang.core.limits import id_param
+
+        return id_param({name: get(name)}, name)
 
     unit_path = ""
     unit_id = number("unit")

@@ -29,6 +29,7 @@ from xinfang.casework.models import (
 )
 from xinfang.core import timeutil
 from xinfang.core.errors import DomainError
+from xinfang.core.limits import parse_id
 from xinfang.orgs.models import Level, User
 from xinfang.petitions.selectors import petition_get_visible
 from xinfang.workbench.access import staff_required, staff_user
@@ -59,8 +60,8 @@ def board(request: HttpRequest) -> HttpResponse:
     summary = selectors.board(user, filters, today)
     qs = selectors.filter_cases(selectors.cases_visible_to(user), filters, today)
     after = request.GET.get("after", "")
-    if after.isdigit():
-        qs = qs.filter(pk__lt=int(after))
+    if (after_id := parse_id(after)) is not None:
+        qs = qs.filter(pk__lt=after_id)
     rows = list(qs.select_related("petition", "unit", "leader").order_by("-id")[: PAGE_SIZE + 1])
     params = request.GET.copy()
     params.pop("after", None)

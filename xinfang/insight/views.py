@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xinfang.core.errors import NotPermitted
+from xinfang.core.limits import parse_id
 from xinfang.insight import integration, selectors
 from xinfang.orgs.models import Unit
 from xinfang.workbench.access import refuse, staff_required, staff_user
@@ -34,7 +35,7 @@ def hot_issues(request: HttpRequest) -> HttpResponse:
         return refuse(request, _("Hot issues are for analysts, leaders, supervisors and unit heads."))
     snapshot = _date(request.GET.get("snapshot")) or selectors.latest_snapshot(user)
     region_raw = request.GET.get("region", "")
-    region = int(region_raw) if region_raw.isdigit() else None
+    region = parse_id(region_raw)
     issues = selectors.hot_issue_list(user, snapshot=snapshot, region=region)
     page = Paginator(issues, PAGE_SIZE).get_page(request.GET.get("page"))
     in_scope = selectors.hot_issues_in_scope(user)

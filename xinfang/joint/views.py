@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from xinfang.core import timeutil
 from xinfang.core.errors import DomainError
+from xinfang.core.limits import parse_id
 from xinfang.joint import forms as f
 from xinfang.joint import selectors, services
 from xinfang.joint.models import (
@@ -42,8 +43,8 @@ PAGE_SIZE = 25
 def _page(request: HttpRequest, qs: QuerySet[Any], param: str = "after") -> tuple[list[Any], str, bool]:
     """Keyset page, newest first: (rows, query string of the next page or "", whether this is the first page)."""
     raw = request.GET.get(param, "")
-    if raw.isdigit():
-        qs = qs.filter(pk__lt=int(raw))
+    if (after := parse_id(raw)) is not None:
+        qs = qs.filter(pk__lt=after)
     rows = list(qs.order_by("-pk")[: PAGE_SIZE + 1])
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
@@ -52,7 +53,7 @@ def _page(request: HttpRequest, qs: QuerySet[Any], param: str = "after") -> tupl
     if more:
         params[param] = str(rows[-1].pk)
         next_page = params.urlencode()
-    return rows, next_page, not raw.isdigit()
+    return rows, next_page, after is None
 
 
 def _petition_key(user: User, key: str, form: forms.Form, field: str = "petition") -> Petition | None:

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from xinfang.core.limits import parse_id
 from xinfang.notify import selectors, services
 from xinfang.workbench.access import staff_required, staff_user
 
@@ -13,7 +14,7 @@ PAGE_SIZE = 50
 
 
 def _int(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
+    return parse_id(raw)
 
 
 @staff_required

@@ -198,6 +198,18 @@ class Petition(models.Model):
         related_name="+",
     )
 
+    # Art. 30 ¶3: staff confirm which unit an accusation is about (accused_unit) or that none is (a person only);
+    # until then the accusation is routed nowhere (petitions.services.accused).
+    accused_confirmed_at = models.DateTimeField(_("accused unit confirmed at"), null=True, blank=True)
+    accused_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accused unit confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
     is_urgent = models.BooleanField(_("major and urgent"), default=False)  # 重大紧急
     is_law_related = models.BooleanField(_("litigation-related"), default=False)  # 涉法涉诉
     is_collective = models.BooleanField(_("collective visit"), default=False)  # 集体访
@@ -216,6 +228,10 @@ class Petition(models.Model):
     review_served_on = models.DateField(_("review opinion received on"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
     report_submitted = models.BooleanField(default=False)  # 办结报告 for 交办 items
+    # 台账 import (petitions.ledger_import): the 编号 the item had in the office's past ledger, unique per registering
+    # unit so that re-importing the same file creates nothing, and the marker of an imported (historical) item.
+    source_number = models.CharField(_("original number"), max_length=40, blank=True)
+    imported = models.BooleanField(_("imported from a past ledger"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -232,6 +248,11 @@ class Petition(models.Model):
             models.CheckConstraint(condition=Q(head_count__gte=1), name="petition_head_count_positive"),
             models.CheckConstraint(
                 condition=~Q(is_repeat=True) | Q(previous__isnull=False), name="petition_repeat_has_previous"
+            ),
+            models.UniqueConstraint(
+                fields=["registering_unit", "source_number"],
+                condition=~Q(source_number=""),
+                name="petition_source_number_unique",
             ),
         ]
 

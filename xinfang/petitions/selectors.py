@@ -60,7 +60,7 @@ def petition_get_visible(user: User | Any, key: str | int) -> Petition:
         "registering_unit", "current_unit", "handling_unit", "category", "previous", "review_unit", "recheck_unit"
     )
     lookup = Q(number=str(key))
-    if str(key).isdigit():
+    if str(key).isascii() and str(key).isdigit():  # "³".isdigit() is True, but int("³") fails
         lookup |= Q(pk=int(key))
     petition = qs.filter(lookup).first()
     if petition is None:
@@ -119,6 +119,8 @@ def allowed_actions(user: User, petition: Petition) -> list[Action]:
             continue
         if t.actor == Actor.VIEWER:
             continue  # taken from the supervision, reception and casework desks, not the petition page
+        if action == Action.CONFIRM_ACCUSED and petition.nature != Nature.ACCUSATION:
+            continue  # only an accusation has an accused unit to confirm (Art. 30 ¶3)
         if t.actor == Actor.HOLDER and user.unit_id != petition.current_unit_id:
             continue
         if t.actor == Actor.PETITIONER and user.unit_id not in {petition.current_unit_id, petition.registering_unit_id}:

@@ -16,6 +16,11 @@ How the data is shaped:
   ``XINFANG_DUE_SOON_DAYS`` (临期); the rest run later. Closed petitions end within the last two years.
 * 编号 are real numbers (``{unit code}-{year}-{serial}``) reserved from ``NumberSequence`` with one upsert per
   batch, so registrations made later (or concurrently) never collide with synthetic ones.
+* Every petition gets a level-3 content category (内容分类; the taxonomy is loaded first when the database has
+  none and the file is present). About ``RATED_SHARE`` of the petitions with a served reply carry ratings
+  (评价, 国信发〔2022〕11号): one for the responsible unit and, when a 信访部门 registered the petition, one for it,
+  mostly 满意 (``RATING_MIX``), more often 不满意 when the petitioner went on to 复查. Ratings are drawn from their
+  own random stream, so adding them left every other row of a given seed as it was.
 
 Speed and memory: rows are built as tuples, a batch at a time (one transaction per batch), and written with
 ``COPY … FROM STDIN`` on PostgreSQL (``executemany`` elsewhere, which is only meant for tests). Petition ids come
@@ -63,7 +68,10 @@ from xinfang.petitions.models import (
     Petitioner,
     PetitionerKind,
     PetitionEvent,
+    Rating,
+    RatingTarget,
     RoutingMode,
+    Satisfaction,
     hash_tracking_code,
 )
 from xinfang.petitions.services.common import SYSTEM_LABEL
@@ -74,6 +82,12 @@ HISTORY_DAYS = 730  # closed petitions ended within this many days before today
 OVERDUE_SHARE = 0.10
 DUE_SOON_SHARE = 0.05
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # as the real 查询码 (services.intake)
+# Ratings (评价): the share of replied petitions rated (参评率), and the mix of values — reported figures run at
+# about 90% 满意 + 基本满意 (domain.md: 91.9% / 90.8%); petitions taken on to 复查 are less often satisfied.
+RATED_SHARE = 0.7
+RATING_MIX = {Satisfaction.SATISFIED: 0.78, Satisfaction.BASICALLY: 0.13, Satisfaction.DISSATISFIED: 0.09}
+RATING_MIX_REVIEWED = {Satisfaction.SATISFIED: 0.35, Satisfaction.BASICALLY: 0.25, Satisfaction.DISSATISFIED: 0.40}
+RATING_DAYS = 14  # rated within this many days of the reply being served
 
 # --- the mix ---------------------------------------------------------------------------------------------------
 
@@ -678,10 +692,16 @@ def _calendar_span(days: int, kind: str) -> int:
 
 
 class _Generator:
-    def __init__(self, pool: UnitPool, rng: random.Random, today: dt.date, deadlines: _Deadlines) -> None:
+    def __init__(
+        self, pool: UnitPool, rng: random.Random, today: dt.date, deadlines: _Deadlines, *, rating_seed: int = 0
+    ) -> None:
         self.pool = pool
         self.rng = rng
         self.rnd = rng.random  # the C method: drawing through it is ~10x faster than randrange/randint
+        # Ratings draw from their own stream: the other rows of a seed do not depend on them.
+        self.rate_rnd = random.Random(rating_seed).random  # noqa: S311 - reproducible test data
+        self.rating_values = _weighted(RATING_MIX)
+        self.rating_values_reviewed = _weighted(RATING_MIX_REVIEWED)
         self.today = today
         self.deadlines = deadlines
         self.tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
@@ -858,9 +878,34 @@ class _Generator:
         # petition_id, is_representative, name, id_number, phone, address, email
         return (p.id, representative, name, first17 + id_check_char(first17), phone, address, email)
 
+    def ratings(self, p: _Plan, replied: dt.date | None) -> list[tuple[Any, ...]]:
+        """The ratings of one petition (as ``petition_rate`` writes them): none unless a reply was served."""
+        rnd = self.rate_rnd
+        if replied is None or rnd() >= RATED_SHARE:
+            return []
+        values = self.rating_values_reviewed if p.state in _REVIEW_STATES else self.rating_values
+        on = min(self.today, replied + dt.timedelta(days=int(rnd() * (RATING_DAYS + 1))))
+        at = self._at(on)
+        # petition_id, target, unit_id, value, comment, stage, created_at
+        out = [
+            (
+                p.id,
+                RatingTarget.RESPONSIBLE_UNIT,
+                p.handling.id,
+                values[int(rnd() * len(values))],
+                "",
+                State.REPLIED,
+                at,
+            )
+        ]
+        if p.registering.unit_type == UnitType.PETITION_DEPT:
+            value = values[int(rnd() * len(values))]
+            out.append((p.id, RatingTarget.PETITION_DEPT, p.registering.id, value, "", State.REPLIED, at))
+        return out
+
     def rows(
         self, p: _Plan
-    ) -> tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]], list[Any], list[Any]]:
+    ) -> tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]], list[Any], list[Any], list[Any]]:
         rnd, pick, between = self.rnd, self.pick, self.between
         topic = p.topic
         state = p.state
@@ -988,7 +1033,7 @@ class _Generator:
                     )
                 unit = holder[_ACTING_SIDE.get(name, "H")] or current
             events.append((p.id, action, unit.id, SYSTEM_LABEL, at, before, after, data))
-        return petition, people, access, clocks, events
+        return petition, people, access, clocks, events, self.ratings(p, replied)
 
 
 # --- writing ---------------------------------------------------------------------------------------------------
@@ -1122,6 +1167,7 @@ _CLOCK = (
     "created_at",
 )
 _EVENT = ("petition", "action", "actor_unit", "actor_label", "at", "from_state", "to_state", "data")
+_RATING = ("petition", "target", "unit", "value", "comment", "stage", "created_at")
 
 
 def _allocate_ids(n: int) -> list[int]:
@@ -1275,6 +1321,7 @@ def generate_petitions(
     today: dt.date | None = None,
     workers: int = 2,
     skip_fk_checks: bool = False,
+    load_categories: bool = True,
     progress: Callable[[GenerationResult], None] | None = None,
 ) -> GenerationResult:
     """Insert ``count`` synthetic petitions over the active units (of the subtree ``within_path`` if given).
@@ -1282,7 +1329,11 @@ def generate_petitions(
     On PostgreSQL, outside a transaction, ``workers`` threads write the batches (0: write in this thread);
     inside a transaction (tests) or on another database everything happens in the caller's transaction.
     ``skip_fk_checks`` (PostgreSQL superuser only) writes without the deferred foreign-key checks, which are
-    about a third of the database's work for these rows.
+    about a third of the database's work for these rows. ``load_categories`` loads the content taxonomy first
+    when there is no category yet (and the taxonomy file is present), so that petitions carry categories.
+
+    No signal is sent: the statistics rollup must be rebuilt afterwards (``manage.py stats rebuild``; the
+    ``generate_petitions`` command does it unless told not to).
     """
     if count < 0:
         raise ValueError("count must be >= 0")
@@ -1294,13 +1345,16 @@ def generate_petitions(
     if not units:
         raise ValueError(f"no active units{' under ' + within_path if within_path else ''}")
     pool = UnitPool(units, rng)
-    gen = _Generator(pool, rng, today or timeutil.today(), _Deadlines(get_calendar()))
+    if load_categories:
+        ensure_categories()
+    gen = _Generator(pool, rng, today or timeutil.today(), _Deadlines(get_calendar()), rating_seed=seed)
     tables = {
         "petition": _Table(Petition, _PETITION, with_pk=True),
         "petitioner": _Table(Petitioner, _PETITIONER),
         "access": _Table(PetitionAccess, _ACCESS),
         "clock": _Table(Clock, _CLOCK),
         "event": _Table(PetitionEvent, _EVENT),
+        "rating": _Table(Rating, _RATING),
     }
     threaded = workers > 0 and connection.vendor == "postgresql" and not connection.in_atomic_block
     if skip_fk_checks and not is_superuser():
@@ -1331,12 +1385,13 @@ def generate_petitions(
                 p.id = pk
             out: dict[str, list[Any]] = {name: [] for name in tables}
             for p in plans:
-                petition, people, access, clocks, events = gen.rows(p)
+                petition, people, access, clocks, events, ratings = gen.rows(p)
                 out["petition"].append(petition)
                 out["petitioner"] += people
                 out["access"] += access
                 out["clock"] += clocks
                 out["event"] += events
+                out["rating"] += ratings
             for name, rows in out.items():
                 result.rows[name] += len(rows)
             del plans
@@ -1358,6 +1413,15 @@ def generate_petitions(
     return result
 
 
+def ensure_categories() -> int:
+    """Load the content taxonomy (内容分类) when there is no category and the file is present; returns created."""
+    from xinfang.petitions.taxonomy import DEFAULT_TAXONOMY, load_taxonomy, read_taxonomy
+
+    if Category.objects.exists() or not DEFAULT_TAXONOMY.exists():
+        return 0
+    return load_taxonomy(read_taxonomy(DEFAULT_TAXONOMY))
+
+
 def is_superuser() -> bool:
     """Whether the connection is a PostgreSQL superuser (who may skip foreign-key triggers)."""
     if connection.vendor != "postgresql":
@@ -1373,5 +1437,5 @@ def analyze() -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for model in (Petition, Petitioner, PetitionAccess, Clock, PetitionEvent, NumberSequence):
+        for model in (Petition, Petitioner, PetitionAccess, Clock, PetitionEvent, Rating, NumberSequence):
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

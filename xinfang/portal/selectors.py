@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xinfang.core.articles import article_text
+from xinfang.core.throttling import guess_failed
 from xinfang.deadlines.rules import ClockKind
 from xinfang.orgs.models import Level, Unit, UnitType, User
 from xinfang.petitions.api.serializers import ClockSerializer, PublicEventSerializer
@@ -146,9 +147,12 @@ def grant_tracking(request: HttpRequest, petition: Petition) -> None:
 
 
 def find_by_code(number: str, code: str) -> Petition | None:
-    """The petition with this 编号 and 查询码; None for a wrong number and a wrong code alike (no oracle)."""
+    """The petition with this 编号 and 查询码; None for a wrong number and a wrong code alike (no oracle).
+
+    A miss counts as a guess against the 编号 (``core.throttling``); callers ask ``guess_wait`` first."""
     petition = Petition.objects.filter(number=number.strip()).first()
     if petition is None or not code.strip() or not petition.check_tracking_code(code):
+        guess_failed(number)
         return None
     return petition
 

@@ -1,7 +1,8 @@
 """Per-client limits on the portal's public POSTs, shared with the public API.
 
 The counters are DRF's own (``SimpleRateThrottle``: a sliding window of timestamps in the default cache, keyed
-``throttle_<scope>_<client address>``) with the scopes and rates of ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``.
+``throttle_<scope>_<client address>``, the address from ``xinfang.core.clientip``: trusted proxies only) with
+the scopes and rates of ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``.
 So a client gets one allowance for online submission (``public_submit``) and one for look-ups with 编号 + 查询码
 (``public_track``), whether it uses the HTML portal or ``/api/v1/``. Unlike the API's anonymous throttle, a
 signed-in citizen is counted too: the portal is a public door either way.
@@ -17,11 +18,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from rest_framework.throttling import SimpleRateThrottle
 
+from xinfang.core.throttling import ClientIdentMixin
+
 SUBMIT = "public_submit"
 TRACK = "public_track"
 
 
-class PortalThrottle(SimpleRateThrottle):
+class PortalThrottle(ClientIdentMixin, SimpleRateThrottle):
     def __init__(self, scope: str) -> None:
         self.scope = scope
         super().__init__()

@@ -6,9 +6,11 @@ Booking shares the portal's submission allowance (``public_submit``) and the cod
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,7 +20,12 @@ from xinfang.core.errors import DomainError
 from xinfang.portal.throttle import SUBMIT, TRACK, refuse_attempt, throttle_wait
 from xinfang.reception import selectors, services
 from xinfang.reception.forms import BookingCodeForm, BookingForm, apply_error
-from xinfang.reception.models import ReceptionSession
+from xinfang.reception.models import Booking, ReceptionSession
+
+BOOKED_SESSION_KEY = "reception_booked"  # ids of the bookings made in this browser session (their confirmation)
+BOOKED_KEEP = 10  # how many of them the session remembers
+CODE_COOKIE = "xf_booking_code"  # the code of the booking just made, for its confirmation page only
+CODE_COOKIE_SECONDS = 600
 
 
 @require_GET
@@ -62,9 +69,53 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             apply_error(form, exc)
         else:
-            return render(request, "reception/public/booked.html", {"booking": booking, "code": code}, status=201)
+            return _to_confirmation(request, booking.pk, code)
     form.fields["slot_start"].choices = _slot_choices(session)  # type: ignore[attr-defined]
     return render(request, "reception/public/book.html", {"session": session, "form": form}, status=400)
+
+
+def _to_confirmation(request: HttpRequest, booking_id: int, code: str) -> HttpResponse:
+    """POST → redirect → GET: the confirmation is a page of its own, so reloading it books nothing.
+
+    The booking id goes in the URL, the right to see it in the session, and the booking code (shown once) in a
+    signed, short-lived cookie for the confirmation page only — never in the URL and never stored on the server.
+    """
+    booked = [i for i in request.session.get(BOOKED_SESSION_KEY, []) if i != booking_id][-(BOOKED_KEEP - 1) :]
+    request.session[BOOKED_SESSION_KEY] = [*booked, booking_id]
+    response = redirect("reception_public:booked", booking_id=booking_id)
+    response.status_code = 303  # See Other: the browser GETs the confirmation, and a reload repeats the GET
+    response.set_signed_cookie(
+        CODE_COOKIE,
+        f"{booking_id}:{code}",
+        salt=CODE_COOKIE,
+        max_age=CODE_COOKIE_SECONDS,
+        path=reverse("reception_public:booked", kwargs={"booking_id": booking_id}),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+@never_cache
+@require_GET
+def booked(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """The confirmation of a booking made in this browser session; its code is shown on the first view only."""
+    if booking_id not in request.session.get(BOOKED_SESSION_KEY, []):
+        raise Http404
+    found = Booking.objects.select_related("session__site", "session__leader").filter(pk=booking_id).first()
+    if found is None:
+        raise Http404
+    code = ""
+    path = reverse("reception_public:booked", kwargs={"booking_id": booking_id})
+    raw = request.get_signed_cookie(CODE_COOKIE, default="", salt=CODE_COOKIE, max_age=CODE_COOKIE_SECONDS)
+    cookie_id, _sep, cookie_code = str(raw).partition(":")
+    if cookie_id == str(booking_id):
+        code = cookie_code
+    response = render(request, "reception/public/booked.html", {"booking": found, "code": code})
+    if CODE_COOKIE in request.COOKIES:
+        response.delete_cookie(CODE_COOKIE, path=path, samesite="Lax")  # shown once
+    return response
 
 
 @never_cache

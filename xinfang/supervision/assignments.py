@@ -16,6 +16,7 @@ from xinfang.core import timeutil
 from xinfang.core.errors import InvalidInput, NotPermitted, RuleViolation
 from xinfang.orgs.models import Unit, User, path_upper_bound
 from xinfang.petitions.models import Petition
+from xinfang.petitions.services.accused import refuse_target, require_confirmed
 from xinfang.petitions.services.common import is_accused_side
 from xinfang.supervision.models import Assignment, AssignmentSource
 
@@ -24,7 +25,15 @@ def require_not_accused(
     petition: Petition, *, unit: Unit | None = None, person: User | None = None, field: str = "unit"
 ) -> None:
     """Art. 30 ¶3: refuse to bring an accusation to the accused unit or person (or a unit under the accused unit
-    that is not a petition or discipline channel) through any desk: work, 督办, 包案, an invitation, a visit."""
+    that is not a petition or discipline channel) through any desk: work, 督办, 包案, an invitation, a visit.
+
+    Before that, by name: no unit the accusation's text names (nor a person of that unit), and nothing at all until
+    staff have confirmed the accused unit (``petitions.services.accused``)."""
+    if unit is not None:
+        refuse_target(petition, unit, field=field)
+    if person is not None and person.unit is not None:
+        refuse_target(petition, person.unit, field=field)
+    require_confirmed(petition, field=field)
     if is_accused_side(unit, None, petition):
         assert unit is not None  # noqa: S101 - is_accused_side needs a unit or a person
         raise RuleViolation(

@@ -55,6 +55,8 @@ FIELD_LABELS: dict[str, Promise] = {
     "comment": _("Comment"),
     "message": _("What the petitioner said when urging"),
     "previous": _("Number of the earlier petition"),
+    "accused_unit": _("Unit accused"),
+    "no_unit": _("No unit is accused (a person only)"),
 }
 ACTION_FIELD_LABELS: dict[tuple[Action, str], Promise] = {
     (Action.REFER_DISCIPLINE, "to_unit"): _("Discipline inspection and supervision organ"),
@@ -75,6 +77,10 @@ FIELD_HELP: dict[tuple[Action, str], Promise] = {
     (Action.ESCALATE_DISPUTE, "units"): _("Choose at least two units; their common superior decides."),
 }
 ACTION_HINTS: dict[Action, Promise] = {
+    Action.CONFIRM_ACCUSED: _(
+        "Art. 30 ¶3: say which unit the accusation is about, or that it is about a person only. Until then it "
+        "cannot be routed; it is never sent to the unit it accuses or names."
+    ),
     Action.LINK_REPEAT: _(
         "Link to the same petitioner's earlier petition on the same matter; acceptance then checks Arts. 19 and 36."
     ),
@@ -338,6 +344,14 @@ class ActionForm(BaseActionForm):
         if key not in self._cache:
             self._cache[key] = unit_options(sender.scope_path, exclude=sender.pk, unit_type=unit_type, selected=chosen)
         selected, options, more = self._cache[key]
+        if self.action == Action.CONFIRM_ACCUSED:
+            # The units the accusation's text may name come first (Art. 30 ¶3); a search finds any other.
+            from xinfang.petitions.services.accused import accused_matches
+
+            matched = [m.unit for m in accused_matches(self.petition)]
+            picked = {o.pk for o in selected}
+            options = [UnitOption(u, "") for u in matched if u.pk not in picked]
+            more = True
         vals = {
             "field": name,
             "prefix": self.id,

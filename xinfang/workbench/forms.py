@@ -22,7 +22,7 @@ from django_stubs_ext import StrPromise
 
 from xinfang.core import timeutil
 from xinfang.core.errors import DomainError
-from xinfang.orgs.models import Unit, User
+from xinfang.orgs.models import Unit, UnitType, User
 from xinfang.petitions import selectors
 from xinfang.petitions.models import FIVE_QUESTION_CHANNELS, Attachment, Category, Channel, Nature, Petition, Petitioner
 from xinfang.petitions.services import IntakeData, PetitionerData
@@ -79,6 +79,18 @@ class InboxFilterForm(forms.Form):
     )
     urgent = forms.BooleanField(label=_label(Petition, "is_urgent"), required=False)
     repeat = forms.BooleanField(label=_label(Petition, "is_repeat"), required=False)
+    received_from = forms.DateField(
+        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    received_to = forms.DateField(
+        label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    # Drill-down filters set by the dashboards' links (shown as hidden fields; the list says what they narrow to).
+    category = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    unit = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    current_unit = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    within = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    area = forms.RegexField(regex=r"^\d{2,12}$", required=False, widget=forms.HiddenInput)
 
     def filters(self) -> Filters:
         """The valid filters; an invalid one (an unknown channel in a hand-made link) is ignored, not fatal."""
@@ -90,7 +102,40 @@ class InboxFilterForm(forms.Form):
             nature=d.get("nature", ""),
             urgent=bool(d.get("urgent")),
             repeat=bool(d.get("repeat")),
+            received_from=d.get("received_from"),
+            received_to=d.get("received_to"),
+            category=d.get("category"),
+            unit=d.get("unit"),
+            current_unit=d.get("current_unit"),
+            within=d.get("within"),
+            area=d.get("area") or "",
         )
+
+    def drill_down(self) -> list[str]:
+        """What the hidden drill-down filters narrow to, in words (one query per filter set)."""
+        self.is_valid()
+        d = self.cleaned_data
+        out = []
+        if d.get("category"):
+            found = Category.objects.filter(pk=d["category"]).values_list("full_name", flat=True).first()
+            out.append(format_lazy(_("Category: {}"), found or d["category"]))
+        for key, label in (
+            ("unit", _("Unit involved: {}")),
+            ("current_unit", _("Held by: {}")),
+            ("within", _("Unit or the units below it: {}")),
+        ):
+            if d.get(key):
+                name = Unit.objects.filter(pk=d[key]).values_list("name", flat=True).first()
+                out.append(format_lazy(label, name or d[key]))
+        if d.get("area"):
+            name = (
+                Unit.objects.filter(division_code=d["area"], unit_type=UnitType.GOVERNMENT)
+                .order_by("-depth")
+                .values_list("name", flat=True)
+                .first()
+            )
+            out.append(format_lazy(_("Place of the problem: {}"), name or d["area"]))
+        return [str(x) for x in out]
 
 
 # ---------------------------------------------------------------- registration
@@ -127,6 +172,15 @@ class RegistrationForm(forms.ModelForm[Petition]):
     )
     accused_unit = forms.ModelChoiceField(
         queryset=Unit.objects.all(), required=False, label=_label(Petition, "accused_unit"), widget=forms.HiddenInput
+    )
+    # Art. 30 ¶3: choosing the accused unit above confirms it; this box confirms that no unit is accused.
+    accused_none = forms.BooleanField(
+        label=_("No unit is accused (a person only)"),
+        required=False,
+        help_text=_(
+            "An accusation is routed only once its accused unit is confirmed: choose the unit, or tick this box. "
+            "Otherwise confirm it on the petition page."
+        ),
     )
     attachments = MultipleFileField(label=capfirst(Attachment._meta.verbose_name_plural), required=False)
 
@@ -279,6 +333,7 @@ def to_intake(form: RegistrationForm, five: FiveQuestionsForm, people: list[Peti
         problem_address=d.get("problem_address", ""),
         accused_name=d.get("accused_name", ""),
         accused_unit=d.get("accused_unit"),
+        accused_confirmed=bool(d.get("accused_none")),
         is_urgent=bool(d.get("is_urgent")),
         is_law_related=bool(d.get("is_law_related")),
         is_collective=bool(d.get("is_collective")),

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
@@ -25,7 +25,16 @@ from django.utils.translation import gettext_lazy as _
 from xinfang.orgs.models import SEGMENT, Role, Unit, User, ids_in_path
 from xinfang.petitions import selectors
 from xinfang.petitions.identity import id_number_is_valid
-from xinfang.petitions.models import Clock, Nature, Petition, Petitioner, Rating, phone_validator
+from xinfang.petitions.models import (
+    Category,
+    Clock,
+    Nature,
+    Petition,
+    PetitionAccess,
+    Petitioner,
+    Rating,
+    phone_validator,
+)
 from xinfang.petitions.workflow import OPEN_STATES, State
 
 if TYPE_CHECKING:
@@ -135,6 +144,30 @@ class Filters:
     nature: str = ""
     urgent: bool = False
     repeat: bool = False
+    # The drill-down filters of the dashboards (xinfang.stats.dashboards): each narrows to what a figure counts.
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    category: int | None = None  # a category and its descendants
+    unit: int | None = None  # a unit that registered, held, was routed or co-assigned it (PetitionAccess)
+    current_unit: int | None = None  # the unit holding it now
+    within: int | None = None  # a unit or a unit below it dealt with it (the dashboards' view of one unit)
+    area: str = ""  # 问题属地: a division code prefix (2, 4, 6 or 9 digits)
+
+    @property
+    def any(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
+
+
+def category_and_descendants(category_id: int) -> list[int]:
+    """The category and every category below it (the taxonomy has 3 levels: at most two more queries)."""
+    ids = [category_id]
+    frontier = [category_id]
+    for _level in range(2):
+        frontier = list(Category.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        if not frontier:
+            break
+        ids += frontier
+    return ids
 
 
 def identity_q(user: User) -> Q:
@@ -160,6 +193,21 @@ def apply_filters(qs: QuerySet[Petition], user: User, filters: Filters) -> Query
         qs = qs.filter(is_urgent=True)
     if filters.repeat:
         qs = qs.filter(is_repeat=True)
+    if filters.received_from is not None:
+        qs = qs.filter(received_on__gte=filters.received_from)
+    if filters.received_to is not None:
+        qs = qs.filter(received_on__lte=filters.received_to)
+    if filters.category is not None:
+        qs = qs.filter(category_id__in=category_and_descendants(filters.category))
+    if filters.unit is not None:
+        qs = qs.filter(pk__in=PetitionAccess.objects.filter(unit_id=filters.unit).values("petition_id"))
+    if filters.current_unit is not None:
+        qs = qs.filter(current_unit_id=filters.current_unit)
+    if filters.within is not None:
+        path = Unit.objects.filter(pk=filters.within).values_list("path", flat=True).first() or "-"
+        qs = qs.filter(pk__in=PetitionAccess.objects.filter(unit_path__startswith=path).values("petition_id"))
+    if filters.area:
+        qs = qs.filter(problem_division_code__startswith=filters.area)
     if filters.q.strip():
         qs = qs.filter(search_q(user, filters.q))
     return qs

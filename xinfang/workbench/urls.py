@@ -2,12 +2,15 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from xinfang.workbench.views import auth, desk, inbox, petition, register, units
+from xinfang.workbench.views import auth, desk, inbox, ledger, petition, register, units
 
 app_name = "workbench"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", inbox.inbox, name="inbox"),
     path("desk/", desk.leader_desk, name="desk"),
+    path("ledger/export/", ledger.inbox_export, name="ledger_export"),
+    path("ledger/import/", ledger.ledger_import_page, name="ledger_import"),
+    path("ledger/import/template/", ledger.ledger_template, name="ledger_template"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("register/", register.register, name="register"),

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from xinfang.core.api import staff_user
 from xinfang.core.errors import InvalidInput, NotPermitted
+from xinfang.core.limits import id_param
 from xinfang.insight import integration, selectors
 from xinfang.insight.api import serializers as s
 from xinfang.insight.models import HotIssue
@@ -57,10 +58,8 @@ class HotIssueListView(generics.ListAPIView[HotIssue]):
                 snapshot = dt.date.fromisoformat(params["snapshot"])
             except ValueError:
                 raise InvalidInput(_("snapshot must be a date (YYYY-MM-DD)."), field="snapshot") from None
-        region = params.get("region")
-        if region is not None and not region.isdigit():
-            raise InvalidInput(_("region must be a unit id."), field="region")
-        return selectors.hot_issue_list(user, snapshot=snapshot, region=int(region) if region else None)
+        region = id_param(params, "region")
+        return selectors.hot_issue_list(user, snapshot=snapshot, region=region)
 
 
 class HotIssuePetitionsView(generics.ListAPIView[Petition]):

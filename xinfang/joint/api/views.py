@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from xinfang.core import timeutil
 from xinfang.core.api import staff_user
 from xinfang.core.errors import InvalidInput, NotPermitted
+from xinfang.core.limits import id_param
 from xinfang.joint import selectors, services
 from xinfang.joint.api import serializers as s
 from xinfang.joint.models import (
@@ -86,12 +87,7 @@ def _ctx(request: Request, rows: Iterable[Any], **extra: Any) -> dict[str, Any]:
 
 
 def _int_param(request: Request, name: str) -> int | None:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return None
-    if not str(raw).isdigit():
-        raise InvalidInput(_("%(name)s must be a whole number.") % {"name": name}, field=name)
-    return int(str(raw))
+    return id_param(request.query_params, name)  # above 64 bits is a 400, not a 500 on SQLite
 
 
 class _Base(viewsets.GenericViewSet[Any]):

@@ -94,6 +94,14 @@ class SubmissionSerializer(serializers.Serializer[IntakeData]):
     accused_unit = serializers.PrimaryKeyRelatedField(
         queryset=Unit.objects.all(), required=False, allow_null=True, default=None
     )
+    accused_confirmed = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_(
+            "Staff registration only: the accusation accuses no unit (a person only). Choosing accused_unit "
+            "confirms that unit. Online submissions are confirmed by staff later (Art. 30 ¶3)."
+        ),
+    )
     is_urgent = serializers.BooleanField(required=False, default=False)
     is_law_related = serializers.BooleanField(required=False, default=False)
     is_collective = serializers.BooleanField(required=False, default=False)
@@ -119,6 +127,7 @@ class SubmissionSerializer(serializers.Serializer[IntakeData]):
             problem_address=v["problem_address"],
             accused_name=v["accused_name"],
             accused_unit=v["accused_unit"],
+            accused_confirmed=v["accused_confirmed"],
             is_urgent=v["is_urgent"],
             is_law_related=v["is_law_related"],
             is_collective=v["is_collective"],
@@ -229,6 +238,29 @@ class EarlierPetitionField(serializers.Field):  # type: ignore[type-arg]
 
     def to_representation(self, value: Petition) -> str:
         return value.number
+
+
+class ConfirmAccusedSerializer(NoteSerializer):
+    """确认被反映单位 (Art. 30 ¶3): the accused unit, or ``no_unit`` when a person only (or no unit) is accused."""
+
+    accused_unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.all(), required=False, allow_null=True, default=None
+    )
+    no_unit = serializers.BooleanField(
+        required=False, default=False, help_text=_("The accusation is about a person only, or about no unit.")
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if (attrs.get("accused_unit") is None) == (not attrs.get("no_unit")):
+            raise serializers.ValidationError(
+                {
+                    "accused_unit": _(
+                        "Choose the unit the accusation is about, or confirm that it accuses no unit (a person "
+                        "only) — one of the two."
+                    )
+                }
+            )
+        return attrs
 
 
 class LinkRepeatSerializer(NoteSerializer):
@@ -493,6 +525,30 @@ class PetitionListSerializer(serializers.ModelSerializer[Petition]):
         ]
 
 
+class AccusedMatchSerializer(serializers.Serializer[Any]):
+    unit = UnitBriefSerializer()
+    strength = serializers.ChoiceField(
+        choices=[
+            ("qualified", _("Full or area-qualified name")),
+            ("level", _("Level and short name (区住建局)")),
+            ("bare", _("Short name only (住建局), in the problem's area")),
+        ]
+    )
+    in_area = serializers.BooleanField(help_text=_("The unit serves the problem's own area."))
+
+
+class AccusedSerializer(serializers.Serializer[Any]):
+    """检举控告: the accused as the petitioner wrote it, what staff confirmed, and the units the text may name."""
+
+    name = serializers.CharField(help_text=_("The accused as written (被反映对象)."))
+    unit = UnitBriefSerializer(allow_null=True)
+    confirmed = serializers.BooleanField(
+        help_text=_("Staff confirmed the accused unit, or that no unit is accused; routing waits for it.")
+    )
+    confirmed_at = serializers.DateTimeField(allow_null=True)
+    matches = AccusedMatchSerializer(many=True, help_text=_("Units the text may name, best first (Art. 30 ¶3)."))
+
+
 class PetitionDetailSerializer(serializers.ModelSerializer[Petition]):
     state_label = serializers.CharField(source="get_state_display")
     channel_label = serializers.CharField(source="get_channel_display")
@@ -509,6 +565,7 @@ class PetitionDetailSerializer(serializers.ModelSerializer[Petition]):
     co_handlers = serializers.SerializerMethodField()
     attachments = AttachmentSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
+    accused = serializers.SerializerMethodField()
 
     class Meta:
         model = Petition
@@ -533,6 +590,7 @@ class PetitionDetailSerializer(serializers.ModelSerializer[Petition]):
             "problem_division_code",
             "problem_address",
             "accused_name",
+            "accused",
             "is_urgent",
             "is_law_related",
             "is_collective",
@@ -572,6 +630,24 @@ class PetitionDetailSerializer(serializers.ModelSerializer[Petition]):
 
     def get_co_handlers(self, obj: Petition) -> list[str]:
         return [c.unit.name for c in obj.co_handlers.select_related("unit")]
+
+    @extend_schema_field(AccusedSerializer(allow_null=True))
+    def get_accused(self, obj: Petition) -> dict[str, Any] | None:
+        """Only for accusations; matches are looked up while the accused unit is unconfirmed."""
+        from xinfang.petitions.services.accused import accused_matches, is_confirmed
+
+        if obj.nature != Nature.ACCUSATION:
+            return None
+        confirmed = is_confirmed(obj)
+        matches = [] if confirmed else accused_matches(obj)
+        data = {
+            "name": obj.accused_name,
+            "unit": obj.accused_unit,
+            "confirmed": confirmed,
+            "confirmed_at": obj.accused_confirmed_at,
+            "matches": [{"unit": m.unit, "strength": m.strength.name.lower(), "in_area": m.in_area} for m in matches],
+        }
+        return dict(AccusedSerializer(data).data)
 
     def get_allowed_actions(self, obj: Petition) -> list[str]:
         from xinfang.petitions.selectors import allowed_actions

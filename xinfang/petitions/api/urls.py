@@ -1,14 +1,14 @@
 from django.urls import URLPattern, URLResolver, path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
+from xinfang.core.api import TokenView
 from xinfang.petitions.api import views
 
 router = SimpleRouter()
 router.register("petitions", views.PetitionViewSet, basename="petition")
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     path("track/<str:number>", views.TrackView.as_view(), name="track"),
     path("track/<str:number>/attachments/", views.TrackAttachView.as_view(), name="track-attachments"),
     path("track/<str:number>/rate/", views.TrackRateView.as_view(), name="track-rate"),

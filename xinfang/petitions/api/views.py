@@ -9,12 +9,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404
+from django.http import Http404
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -22,9 +24,12 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 from rest_framework.views import APIView
 
-from xinfang.core import timeutil
+from xinfang.core import idempotency, timeutil
 from xinfang.core.api import optional_user, staff_user
 from xinfang.core.errors import InvalidInput
+from xinfang.core.files import protected_file_response
+from xinfang.core.limits import id_param
+from xinfang.core.throttling import ClientIdentMixin, guess_failed, guess_wait
 from xinfang.orgs.models import User
 from xinfang.petitions import selectors, services
 from xinfang.petitions.api import serializers as s
@@ -34,7 +39,7 @@ from xinfang.petitions.workflow import Action
 NUMBER_SHAPE = re.compile(r"^[0-9A-Za-z]{4,16}-\d{4}-[0-9A-Za-z]{4,8}$")  # 编号: unit code-year-serial
 
 
-class PublicSubmitThrottle(SimpleRateThrottle):
+class PublicSubmitThrottle(ClientIdentMixin, SimpleRateThrottle):
     """Per-IP limit on submissions by anyone who is not unit staff (anonymous or a citizen account)."""
 
     scope = "public_submit"
@@ -45,7 +50,7 @@ class PublicSubmitThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class PublicTrackThrottle(AnonRateThrottle):
+class PublicTrackThrottle(ClientIdentMixin, AnonRateThrottle):
     scope = "public_track"
 
 
@@ -194,6 +199,12 @@ ACTIONS: dict[Action, ActionSpec] = {
         lambda p, u, d: services.petition_urge(petition=p, actor=u, message=d["message"]),
     ),
     Action.CLOSE: ActionSpec(s.EmptySerializer, lambda p, u, d: services.petition_close(petition=p, actor=u)),
+    Action.CONFIRM_ACCUSED: ActionSpec(
+        s.ConfirmAccusedSerializer,
+        lambda p, u, d: services.petition_confirm_accused(
+            petition=p, actor=u, accused_unit=d["accused_unit"], note=d["note"]
+        ),
+    ),
     Action.LINK_REPEAT: ActionSpec(
         s.LinkRepeatSerializer,
         lambda p, u, d: services.petition_link_repeat(petition=p, actor=u, previous=d["previous"], note=d["note"]),
@@ -295,9 +306,21 @@ class PetitionViewSet(viewsets.GenericViewSet[Petition]):
         }
         return Response(s.PetitionStaffDetailSerializer(petition, context=ctx).data)
 
-    @extend_schema(request=s.SubmissionSerializer, responses={201: s.SubmissionResultSerializer})
+    @extend_schema(
+        request=s.SubmissionSerializer,
+        parameters=[idempotency.OPENAPI_PARAMETER, idempotency.OPENAPI_REPLAYED],
+        responses={
+            201: s.SubmissionResultSerializer,
+            422: idempotency.OPENAPI_MISMATCH,
+        },
+    )
     def create(self, request: Request) -> Response:
-        """Online submission (no account: 网上信访) or registration by a registrar (any channel)."""
+        """Online submission (no account: 网上信访) or registration by a registrar (any channel).
+
+        With an ``Idempotency-Key`` header a retry returns the first answer and writes nothing."""
+        return idempotency.idempotent(request, scope="petitions.submit", run=lambda: self._create(request))
+
+    def _create(self, request: Request) -> Response:
         ser = s.SubmissionSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         account = optional_user(request)
@@ -355,35 +378,54 @@ class PetitionViewSet(viewsets.GenericViewSet[Petition]):
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)")
-    def attachment_download(self, request: Request, key: str, attachment_id: str) -> FileResponse:
+    def attachment_download(self, request: Request, key: str, attachment_id: str) -> HttpResponseBase:
         petition = selectors.petition_get_visible(staff_user(request), key)
         attachment = petition.attachments.filter(pk=int(attachment_id)).first()
         if attachment is None:
             raise Http404
-        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+        # Behind nginx (XINFANG_ACCEL_REDIRECT_PREFIX set): an empty 200 with X-Accel-Redirect; nginx sends the file.
+        return protected_file_response(
+            attachment.file, filename=attachment.original_name, content_type=attachment.content_type
+        )
 
     @staticmethod
     def _still_visible(request: Request, petition: Petition) -> bool:
         return selectors.petitions_visible_to(request.user).filter(pk=petition.pk).exists()
 
 
+class LeftUnitSerializer(serializers.Serializer[Any]):
+    """The answer when the action took the petition out of the caller's sight (forwarded to another unit …)."""
+
+    number = serializers.CharField()
+    detail = serializers.CharField()
+
+
+ACTION_RESULT = PolymorphicProxySerializer(
+    component_name="PetitionActionResult",
+    serializers=[s.PetitionDetailSerializer, LeftUnitSerializer],
+    resource_type_field_name=None,
+)
+
+
 def _make_action(act: Action) -> Callable[..., Response]:
     spec = ACTIONS[act]
 
-    @extend_schema(
-        request=spec.serializer,
-        responses={200: s.PetitionDetailSerializer},
-        summary=str(act.label),
-        operation_id=f"petitions_{act.value}",
-    )
     def handler(self: PetitionViewSet, request: Request, key: str) -> Response:
         return self._act(request, key, act)
 
     handler.__name__ = f"action_{act.value}"
     handler.__doc__ = f"{act.label} ({act.value})."
-    return action(
-        detail=True, methods=["post"], url_path=act.value.replace("_", "-"), serializer_class=spec.serializer
-    )(handler)
+    # extend_schema outside @action: @action replaces the function's kwargs, where extend_schema leaves its schema.
+    return extend_schema(
+        request=spec.serializer,
+        responses={200: ACTION_RESULT},
+        summary=str(act.label),
+        operation_id=f"petitions_{act.value}",
+    )(
+        action(detail=True, methods=["post"], url_path=act.value.replace("_", "-"), serializer_class=spec.serializer)(
+            handler
+        )
+    )
 
 
 for _act in ACTIONS:
@@ -399,8 +441,12 @@ class TrackView(APIView):
 
     @staticmethod
     def find(number: str, code: str) -> Petition:
+        wait = guess_wait(number)
+        if wait is not None:  # too many wrong codes for this 编号, from any address
+            raise Throttled(wait=wait)
         petition = Petition.objects.select_related("current_unit", "handling_unit").filter(number=number).first()
         if petition is None or not code or not petition.check_tracking_code(code):
+            guess_failed(number)
             raise Http404  # wrong number and wrong code look the same
         return petition
 
@@ -534,9 +580,7 @@ class CategoryListView(generics.ListAPIView[Category]):
         parent = self.request.query_params.get("parent")
         level = self.request.query_params.get("level")
         if parent is not None:
-            if not parent.isdigit():
-                raise InvalidInput(_("parent must be a category id."), field="parent")
-            qs = qs.filter(parent_id=int(parent))
+            qs = qs.filter(parent_id=id_param(self.request.query_params, "parent") or 0)
         elif level is not None:
             if level not in {"1", "2", "3"}:
                 raise InvalidInput(_("level must be 1, 2 or 3."), field="level")

@@ -1,5 +1,6 @@
 """Petition services: every state change, each atomic, each writing its timeline event."""
 
+from xinfang.petitions.services.accused import petition_confirm_accused
 from xinfang.petitions.services.handling import (
     petition_accept,
     petition_approve_decision,
@@ -53,6 +54,7 @@ __all__ = [
     "petition_approve_extension",
     "petition_assign",
     "petition_close",
+    "petition_confirm_accused",
     "petition_coordinate",
     "petition_decide_jurisdiction",
     "petition_decide_recheck",

@@ -18,6 +18,7 @@ from xinfang.core import timeutil
 from xinfang.core.errors import InvalidInput, NotPermitted, RuleViolation
 from xinfang.deadlines.rules import ClockKind
 from xinfang.orgs.models import Role, Unit, UnitType, User
+from xinfang.petitions.limits import check_intake_lengths
 from xinfang.petitions.models import (
     FIVE_QUESTION_CHANNELS,
     AccessReason,
@@ -31,7 +32,9 @@ from xinfang.petitions.models import (
     PetitionerKind,
     hash_tracking_code,
 )
+from xinfang.petitions.services.accused import holder_off_accused_side
 from xinfang.petitions.services.common import grant, open_clock, record
+from xinfang.petitions.uploads import check_upload, store_attachment
 from xinfang.petitions.workflow import Action, State
 
 MAX_REPRESENTATIVES = 5  # Art. 20 ¶3
@@ -70,6 +73,9 @@ class IntakeData:
     problem_address: str = ""
     accused_name: str = ""
     accused_unit: Unit | None = None
+    # A registrar confirms the accused unit of an accusation (Art. 30 ¶3) by choosing it, or with this flag that it
+    # accuses no unit (a person only). Ignored for online submissions: only staff confirm.
+    accused_confirmed: bool = False
     is_urgent: bool = False
     is_law_related: bool = False
     is_collective: bool = False
@@ -131,30 +137,17 @@ def _validate(data: IntakeData, unit: Unit) -> None:
     if data.previous is not None and data.previous.pk is None:
         raise InvalidInput(_("The earlier petition does not exist."), field="previous")
     validate_attachments(data.attachments)
+    check_intake_lengths(data)  # free text and 五必问 (petitions.limits)
 
 
-def validate_attachments(files: list[UploadedFile[bytes]]) -> None:
+def validate_attachments(files: list[UploadedFile[bytes]], *, field: str = "attachments") -> None:
     if len(files) > settings.XINFANG_ATTACHMENT_MAX_COUNT:
         raise InvalidInput(
             _("At most %(n)s attachments per petition.") % {"n": settings.XINFANG_ATTACHMENT_MAX_COUNT},
-            field="attachments",
+            field=field,
         )
-    allowed = {t.lower() for t in settings.XINFANG_ATTACHMENT_TYPES}
     for f in files:
-        name = f.name or ""
-        ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        if ext not in allowed:
-            raise InvalidInput(
-                _("“%(name)s”: file type not accepted. Accepted: %(types)s.")
-                % {"name": name, "types": ", ".join(sorted(allowed))},
-                field="attachments",
-            )
-        if (f.size or 0) > settings.XINFANG_ATTACHMENT_MAX_BYTES:
-            raise InvalidInput(
-                _("“%(name)s” is larger than %(mb)s MB.")
-                % {"name": name, "mb": settings.XINFANG_ATTACHMENT_MAX_BYTES // (1024 * 1024)},
-                field="attachments",
-            )
+        check_upload(f, field=field)  # extension and content must agree (petitions.uploads)
 
 
 def _save_petitioners(petition: Petition, people: list[PetitionerData]) -> None:
@@ -238,18 +231,14 @@ def petition_register(
     except ValidationError as exc:
         field_name, messages = next(iter(exc.message_dict.items()))
         raise InvalidInput(" ".join(messages), field=field_name) from exc
-    holder = _receiving_holder(petition, unit)
-    petition.current_unit = holder
+    if actor is not None and data.nature == Nature.ACCUSATION and (data.accused_unit or data.accused_confirmed):
+        petition.accused_confirmed_at = timeutil.now()
+        petition.accused_confirmed_by = actor
+    petition.current_unit = holder_off_accused_side(petition, unit)
     petition.save()
     _save_petitioners(petition, data.petitioners)
     for f in data.attachments:
-        Attachment.objects.create(
-            petition=petition,
-            file=f,
-            original_name=f.name or "",
-            content_type=getattr(f, "content_type", "") or "",
-            size=f.size or 0,
-        )
+        store_attachment(petition, f)
     grant(petition, unit, AccessReason.REGISTERED)
     first = ClockKind.ROUTE if unit.unit_type == UnitType.PETITION_DEPT else ClockKind.NOTICE
     open_clock(
@@ -261,33 +250,6 @@ def petition_register(
     )
     record(petition, Action.REGISTER, actor, from_state="", data=_register_event_data(petition))
     return petition, code
-
-
-def _receiving_holder(petition: Petition, unit: Unit) -> Unit:
-    """Who holds a new petition: the receiving unit, unless it is the accused side of an accusation.
-
-    Art. 30 ¶3: an accusation handed in at the accused unit must not stay with it. It is registered there (the
-    duty to register holds, Art. 43) and passed at once to the nearest petition department above that is not on
-    the accused side, which routes it.
-    """
-    from xinfang.petitions.services.common import is_accused_side
-
-    if not is_accused_side(unit, None, petition):
-        return unit
-    candidates = Unit.objects.filter(
-        parent_id__in=unit.ancestor_ids, unit_type=UnitType.PETITION_DEPT, is_active=True
-    ).order_by("-depth")
-    for candidate in candidates:
-        if candidate.pk != unit.pk and not is_accused_side(candidate, None, petition):
-            return candidate
-    raise RuleViolation(
-        _(
-            "This accusation concerns the receiving unit; hand it to a petition department or a discipline "
-            "inspection organ above it (Art. 30)."
-        ),
-        code="accused_side",
-        article="Art. 30 ¶3",
-    )
 
 
 def _register_event_data(petition: Petition) -> dict[str, Any]:
@@ -304,16 +266,7 @@ def _register_event_data(petition: Petition) -> dict[str, Any]:
 
 
 def _store_attachments(petition: Petition, files: list[UploadedFile[bytes]]) -> list[Attachment]:
-    return [
-        Attachment.objects.create(
-            petition=petition,
-            file=f,
-            original_name=f.name or "",
-            content_type=getattr(f, "content_type", "") or "",
-            size=f.size or 0,
-        )
-        for f in files
-    ]
+    return [store_attachment(petition, f, field="files") for f in files]
 
 
 @transaction.atomic
@@ -336,7 +289,7 @@ def petition_add_attachments(
             _("At most %(n)s attachments per petition.") % {"n": settings.XINFANG_ATTACHMENT_MAX_COUNT},
             field="files",
         )
-    validate_attachments(files)
+    validate_attachments(files, field="files")
     stored = _store_attachments(petition, files)
     record(petition, Action.ATTACH, actor, from_state=petition.state, data={"files": [a.original_name for a in stored]})
     return stored

@@ -20,6 +20,7 @@ from xinfang.petitions.models import (
     Petition,
     RoutingMode,
 )
+from xinfang.petitions.services.accused import excluded_by_name, refuse_target
 from xinfang.petitions.services.bars import acceptance_bar, require_no_bar
 from xinfang.petitions.services.common import (
     grant,
@@ -52,12 +53,8 @@ def _check_target(petition: Petition, sender: Unit, target: Unit, *, field: str 
             % {"unit": target.name, "sender": sender.name},
             field=field,
         )
-    if is_accused_side(target, None, petition):
-        raise RuleViolation(
-            _("An accusation must not be sent to the accused unit or the units under it (Art. 30 ¶3)."),
-            code="accused_side",
-            article="Art. 30 ¶3",
-        )
+    # Art. 30 ¶3: not to a unit the accusation names, not before its accused unit is confirmed, not to that side.
+    refuse_target(petition, target, field=field)
 
 
 def _route(
@@ -328,6 +325,7 @@ def petition_escalate_dispute(*, petition: Petition, actor: User, units: list[Un
         )
     if superior.pk in {u.pk for u in units}:
         superior = superior.parent or superior
+    refuse_target(petition, superior, field="units")
     from_state = petition.state
     stop_clocks(petition, (ClockKind.ROUTE,), reason="dispute")
     petition.state = State.DISPUTED
@@ -395,11 +393,13 @@ def urgent_report_recipients(petition: Petition) -> list[Unit]:
     holder = petition.current_unit
     ancestor_ids = holder.ancestor_ids
     governments = Unit.objects.filter(pk__in=ancestor_ids).exclude(unit_type=UnitType.PETITION_DEPT).order_by("-depth")
-    government = next((u for u in governments if not is_accused_side(u, None, petition)), None)
+    named = {u.pk for u in governments} - {u.pk for u in excluded_by_name(petition, governments)}
+    government = next((u for u in governments if not is_accused_side(u, None, petition) and u.pk not in named), None)
     departments = (
         Unit.objects.filter(parent_id__in=ancestor_ids, unit_type=UnitType.PETITION_DEPT)
         .exclude(pk=holder.pk)
         .order_by("-depth")
     )
     recipients = [government] if government is not None else []
-    return recipients + [u for u in departments if not is_accused_side(u, None, petition)]
+    # Art. 30 ¶3 by name too: a unit the accusation's text names is never sent the report.
+    return excluded_by_name(petition, recipients + [u for u in departments if not is_accused_side(u, None, petition)])

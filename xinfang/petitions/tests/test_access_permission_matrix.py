@@ -182,6 +182,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     # 关联重复信访 to the same petitioner's earlier item: the holder's routers only.
     "link-repeat": Endpoint("post", "/api/v1/petitions/{key}/link-repeat/", State.REGISTERED,
                             lambda w: {"previous": w.petitions[State.CLOSED].number}, ROUTE_AT_A),
+    # 确认被反映单位 (Art. 30 ¶3): the holder's routers only.
+    "confirm-accused": Endpoint("post", "/api/v1/petitions/{key}/confirm-accused/", State.REGISTERED,
+                                lambda w: {"no_unit": True}, ROUTE_AT_A),
     "attachments": Endpoint("post", "/api/v1/petitions/{key}/attachments/", State.HANDLING, _files,
                            (401, 404,  201,  201,  201,  403,  404,  404,  404,  404), multipart=True),
     "attachment-download": Endpoint("get", "/api/v1/petitions/{key}/attachments/{attachment_id}/", State.HANDLING,
@@ -289,7 +292,7 @@ def test_api_permission_matrix(world: World, name: str, persona: str, expected: 
 # Apps whose endpoints have their own permission table (``<app>/tests/test_permissions.py``), each with a test
 # like the one below for its own prefix.
 OWN_MATRICES = tuple(
-    f"/api/v1/{app}/" for app in ("insight", "notify", "supervision", "reception", "casework", "joint")
+    f"/api/v1/{app}/" for app in ("insight", "notify", "supervision", "reception", "casework", "joint", "stats")
 )
 
 

@@ -79,6 +79,7 @@ HAPPY: dict[Action, tuple[str, str, dict[str, Any]]] = {
     Action.CLOSE: ("replied_old", "handler_b", {}),
     # The same petitioner's earlier, closed item (every world petition is 张三's).
     Action.LINK_REPEAT: (State.REGISTERED, "registrar_a", {"previous": State.CLOSED, "note": "同一事项再次来信"}),
+    Action.CONFIRM_ACCUSED: (State.REGISTERED, "registrar_a", {"accused_unit": "environment", "note": "核实"}),
 }
 # What each happy path leaves behind besides the event (checked on the database, not on the response).
 DOCUMENTS = {
@@ -103,6 +104,8 @@ def _resolve(world: World, body: dict[str, Any]) -> dict[str, Any]:
     out = dict(body)
     if "to_unit" in out:
         out["to_unit"] = getattr(world.tree, out["to_unit"]).pk
+    if "accused_unit" in out:
+        out["accused_unit"] = getattr(world.tree, out["accused_unit"]).pk
     if "units" in out:
         out["units"] = [getattr(world.tree, name).pk for name in out["units"]]
     if "previous" in out:  # a world key becomes that petition's 编号

@@ -112,6 +112,9 @@ CALLS: dict[Action, Call] = {
     Action.LINK_REPEAT: lambda w, p: services.petition_link_repeat(
         petition=p, actor=w.people.registrar_a, previous=w.fresh(State.CLOSED)
     ),
+    Action.CONFIRM_ACCUSED: lambda w, p: services.petition_confirm_accused(
+        petition=p, actor=w.people.registrar_a, accused_unit=None
+    ),
     Action.SUPERVISE: lambda w, p: services.petition_supervise(
         petition=p, actor=w.people.supervisor, to_unit="A1区住建局", reply_due=NOW.date()
     ),

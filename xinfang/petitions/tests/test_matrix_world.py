@@ -68,6 +68,8 @@ class World:
 
 def _accusation(world: World, key: str, **overrides: Any) -> Petition:
     overrides.setdefault("nature", Nature.ACCUSATION)
+    # The registrar confirms at registration that no unit is accused (Art. 30 ¶3), so routing is not refused.
+    overrides.setdefault("accused_confirmed", True)
     return world.add(key, *register(world.people.registrar_a, **overrides))
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import time_machine
 
-from xinfang.core.errors import DomainError, InvalidInput, NotPermitted, RuleViolation
+from xinfang.core.errors import InvalidInput, NotPermitted, RuleViolation
 from xinfang.deadlines.rules import ClockKind
 from xinfang.orgs.models import Unit
 from xinfang.petitions import selectors, services
@@ -434,7 +434,9 @@ def test_litigation_related_item_can_be_directed_to_the_statutory_procedure_art_
 
 def test_accusation_is_referred_only_to_a_discipline_organ_art_30(personas, tree):
     p = personas
-    accusation, _ = register(p.registrar_a, nature="accusation", accused_name="某局干部", title="反映干部受贿")
+    accusation, _ = register(
+        p.registrar_a, nature="accusation", accused_name="某局干部", accused_confirmed=True, title="反映干部受贿"
+    )
     for wrong in (tree.housing, tree.legal, tree.county):
         error = refused_without_writing(
             accusation,
@@ -582,11 +584,17 @@ def test_urgent_report_on_an_accusation_is_not_sent_to_the_accused_government_ar
     assert not PetitionAccess.objects.filter(petition=accusation, unit=tree.county).exists()
 
 
-def test_accusation_handed_in_at_the_accused_unit_is_not_left_with_it_art_30_3(personas, tree):
+def test_accusation_handed_in_at_the_accused_unit_is_passed_on_to_the_petition_department_above_art_30_3(
+    personas, tree
+):
+    """Art. 30 ¶3: registered where it was handed in (the duty to register holds), then held at once by the
+    nearest petition department above the accused unit: A1区生态环境局 → A1区信访局."""
     p = personas
-    try:
-        accusation, _ = register(p.accused, nature="accusation", accused_unit=tree.environment, title="反映本局干部")
-    except DomainError:
-        return  # refused, telling the petitioner where to hand it in: acceptable
+    accusation, _ = register(p.accused, nature="accusation", accused_unit=tree.environment, title="反映本局干部")
     accusation.refresh_from_db()
-    assert accusation.current_unit != tree.environment
+    assert (accusation.registering_unit, accusation.current_unit) == (tree.environment, tree.county_dept)
+    assert accusation.state == State.REGISTERED
+    event = PetitionEvent.objects.get(petition=accusation, action="register")
+    assert (event.data["unit"], event.data["to_unit"]) == (tree.environment.name, tree.county_dept.name)
+    assert selectors.inbox(p.registrar_a).filter(pk=accusation.pk).exists()  # A1区信访局 routes it
+    assert not selectors.petitions_visible_to(p.accused).filter(pk=accusation.pk).exists()

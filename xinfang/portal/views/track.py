@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from xinfang.core import timeutil
 from xinfang.core.errors import DomainError
+from xinfang.core.throttling import guess_wait
 from xinfang.documents.services import docx_response, public_document_or_404
 from xinfang.petitions import services
 from xinfang.petitions.models import Petition, RatingTarget
@@ -41,6 +42,9 @@ def track(request: HttpRequest) -> HttpResponse:
     wait = throttle_wait(request, TRACK)
     if wait is not None:
         refuse_attempt(form, wait)
+        return render(request, "portal/track_form.html", {"form": form}, status=429)
+    if form.is_valid() and (held := guess_wait(form.cleaned_data["number"])) is not None:
+        refuse_attempt(form, held)  # too many wrong codes for this 编号, from anywhere
         return render(request, "portal/track_form.html", {"form": form}, status=429)
     if form.is_valid():
         petition = selectors.find_by_code(form.cleaned_data["number"], form.cleaned_data["code"])

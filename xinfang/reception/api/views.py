@@ -23,9 +23,11 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
-from xinfang.core import timeutil
+from xinfang.core import idempotency, timeutil
 from xinfang.core.api import staff_user
 from xinfang.core.errors import InvalidInput
+from xinfang.core.limits import id_param
+from xinfang.core.schema import ErrorSerializer
 from xinfang.orgs.api.permissions import IsUnitMember
 from xinfang.orgs.models import Unit, User
 from xinfang.petitions.api.views import PublicSubmitThrottle, PublicTrackThrottle
@@ -74,12 +76,10 @@ def _date_param(request: Request, name: str, default: dt.date | None = None) -> 
 
 
 def _unit_param(request: Request) -> Unit | None:
-    raw = request.query_params.get("unit")
-    if not raw:
+    unit_id = id_param(request.query_params, "unit")
+    if unit_id is None:
         return None
-    if not raw.isdigit():
-        raise InvalidInput(_("unit must be a unit id."), field="unit")
-    unit = Unit.objects.filter(pk=int(raw)).first()
+    unit = Unit.objects.filter(pk=unit_id).first()
     if unit is None:
         raise InvalidInput(_("No such unit."), field="unit")
     return unit
@@ -194,11 +194,9 @@ class SessionListView(StaffListView):
             qs = qs.filter(date__gte=start)
         if end:
             qs = qs.filter(date__lte=end)
-        leader = request.query_params.get("leader", "")
-        if leader:
-            if not leader.isdigit():
-                raise InvalidInput(_("leader must be a user id."), field="leader")
-            qs = qs.filter(leader_id=int(leader))
+        leader = id_param(request.query_params, "leader")
+        if leader is not None:
+            qs = qs.filter(leader_id=leader)
         state = request.query_params.get("status", "")
         if state:
             qs = qs.filter(status=state)
@@ -291,10 +289,19 @@ class SessionBookingsView(StaffListView):
 
     @extend_schema(
         request=s.ReceptionBookingInputSerializer,
-        responses={201: s.ReceptionBookingCreatedSerializer},
-        description="Public: book a slot of a published reception. Refused (409) when the slot is full or past.",
+        parameters=[idempotency.OPENAPI_PARAMETER, idempotency.OPENAPI_REPLAYED],
+        responses={201: s.ReceptionBookingCreatedSerializer, 422: idempotency.OPENAPI_MISMATCH},
+        description=(
+            "Public: book a slot of a published reception. Refused (409) when the slot is full or past. "
+            "With an Idempotency-Key a retry returns the first answer (same booking and code) and books nothing."
+        ),
     )
     def post(self, request: Request, pk: int) -> Response:
+        return idempotency.idempotent(
+            request, scope="reception.booking", extra=(pk,), run=lambda: self._book(request, pk)
+        )
+
+    def _book(self, request: Request, pk: int) -> Response:
         session = ReceptionSession.objects.filter(pk=pk, published=True).first()
         if session is None:
             raise Http404
@@ -340,6 +347,7 @@ class PublicSessionListView(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list[Any] = []
+    pagination = ByDate  # paginated by hand in get(); declared so that the schema shows the envelope
 
     @extend_schema(responses={200: s.ReceptionPublicSessionSerializer(many=True)})
     def get(self, request: Request) -> Response:
@@ -368,7 +376,10 @@ class PublicBookingLookupView(APIView):
     authentication_classes: list[Any] = []
     throttle_classes = [PublicTrackThrottle]
 
-    @extend_schema(request=s.ReceptionCodeSerializer, responses={200: s.ReceptionPublicBookingSerializer})
+    @extend_schema(
+        request=s.ReceptionCodeSerializer,
+        responses={200: s.ReceptionPublicBookingSerializer, 404: ErrorSerializer},  # 404: no booking with this code
+    )
     def post(self, request: Request) -> Response:
         ser = s.ReceptionCodeSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -385,7 +396,10 @@ class PublicBookingCancelView(APIView):
     authentication_classes: list[Any] = []
     throttle_classes = [PublicTrackThrottle]
 
-    @extend_schema(request=s.ReceptionCodeSerializer, responses={200: s.ReceptionPublicBookingSerializer})
+    @extend_schema(
+        request=s.ReceptionCodeSerializer,
+        responses={200: s.ReceptionPublicBookingSerializer, 404: ErrorSerializer},  # 404: no booking with this code
+    )
     def post(self, request: Request) -> Response:
         ser = s.ReceptionCodeSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -557,6 +571,7 @@ class ComplianceView(APIView):
     """Frequency compliance per leader in scope for a year (rules per level: XINFANG_RECEPTION_FREQUENCY)."""
 
     permission_classes = [IsUnitMember]
+    pagination = Pages  # paginated by hand in get(); declared so that the schema shows the envelope
 
     @extend_schema(
         parameters=[OpenApiParameter("year", OpenApiTypes.INT), OpenApiParameter("unit", OpenApiTypes.INT)],

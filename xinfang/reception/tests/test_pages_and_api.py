@@ -101,10 +101,11 @@ def test_booking_on_the_portal_shows_the_code_once_and_it_views_and_cancels(publ
             f"/reception/sessions/{published.pk}/book/",
             {"slot_start": "09:30:00", "name": "王五", "phone": "13900001111", "summary": "停车位被占"},
         )
-        assert done.status_code == 201
+        assert done.status_code == 303
+        page = client.get(done["Location"])
         booking = Booking.objects.get()
-        code = done.context["code"]
-        assert code in done.content.decode()
+        code = page.context["code"]
+        assert code and code in page.content.decode()
         seen = client.post("/reception/booking/", {"code": code})
         assert seen.status_code == 200 and "A1区信访局接待大厅" in seen.content.decode()
         wrong = client.post("/reception/booking/", {"code": "NOPE"})
@@ -113,6 +114,32 @@ def test_booking_on_the_portal_shows_the_code_once_and_it_views_and_cancels(publ
     assert cancelled.status_code == 200
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
+
+
+def test_refreshing_the_portal_booking_confirmation_books_once_and_shows_the_code_once(
+    published: ReceptionSession,
+) -> None:
+    """Issue 9: the confirmation is reached by POST → redirect → GET, so a reload repeats only the GET."""
+    client = Client()
+    data = {"slot_start": "09:30:00", "name": "王五", "phone": "13900001111", "summary": "停车位被占"}
+    with time_machine.travel(BEFORE, tick=False):
+        done = client.post(f"/reception/sessions/{published.pk}/book/", data)
+        first = client.get(done["Location"])
+        again = client.get(done["Location"])
+        stranger = Client().get(done["Location"])
+    booking = Booking.objects.get()  # one booking, however often the confirmation is loaded
+    assert done.status_code == 303
+    assert done["Location"] == f"/reception/booked/{booking.pk}/"
+    code = first.context["code"]
+    assert code and booking.code_hash == services.hash_booking_code(code)
+    assert code not in done["Location"] and code not in done.content.decode()  # the code never travels in the URL
+    for page in (first, again):
+        assert page.status_code == 200
+        assert "A1区信访局接待大厅" in page.content.decode() and "09:30" in page.content.decode()
+    assert 'id="booking-code"' in first.content.decode()
+    assert code not in again.content.decode() and 'id="booking-code"' not in again.content.decode()  # once
+    assert 'id="booking-code-shown"' in again.content.decode()
+    assert stranger.status_code == 404  # only the browser that booked sees the confirmation
 
 
 def test_portal_booking_of_a_full_slot_is_refused_with_the_reason(published: ReceptionSession) -> None:

@@ -94,8 +94,19 @@ class InterviewInSerializer(serializers.Serializer[dict[str, Any]]):
     rectifications = RectificationSerializer(many=True, required=False, default=list)
 
 
+MONTH_YEARS = (1990, 2100)  # bulletins: years a 通报 can be about
+
+
 class BulletinInSerializer(serializers.Serializer[dict[str, Any]]):
     month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", help_text=_("YYYY-MM"))
+
+    def validate_month(self, value: str) -> str:
+        # The pattern admits year 0000, which no date has (and a far year overflows the month arithmetic).
+        if not MONTH_YEARS[0] <= int(value[:4]) <= MONTH_YEARS[1]:
+            raise serializers.ValidationError(
+                _("Give a month from %(first)s to %(last)s.") % {"first": MONTH_YEARS[0], "last": MONTH_YEARS[1]}
+            )
+        return value
 
 
 # ------------------------------------------------------------------------------------------ output

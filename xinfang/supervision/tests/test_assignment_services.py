@@ -40,7 +40,12 @@ def _assign(personas, tree, due=dt.date(2026, 3, 20)):
 
 def test_an_assignment_records_who_assigned_what_to_whom_by_when(personas, tree):
     a = _assign(personas, tree)
-    assert (a.unit, a.assigned_by, a.assigned_on, a.due) == (tree.housing, personas.supervisor, TODAY.date(), a.due)
+    assert (a.unit, a.assigned_by, a.assigned_on, a.due) == (
+        tree.housing,
+        personas.supervisor,
+        dt.date(2026, 3, 10),
+        dt.date(2026, 3, 20),
+    )
     assert a.unit_path == tree.housing.path and a.done_on is None
 
 

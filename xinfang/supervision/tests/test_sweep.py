@@ -39,7 +39,7 @@ def _warnings() -> set[tuple[int, str]]:
     return set(ClockWarning.objects.values_list("clock_id", "level"))
 
 
-def test_sweep_writes_the_level_each_clock_reached(world: dict[str, Clock], personas: Any) -> None:
+def test_sweep_writes_the_level_each_clock_reached(world: dict[str, Clock], personas: Any, tree: Any) -> None:
     result = overdue_sweep(TODAY)
     assert result.written == 5
     assert result.by_level == {"due_soon": 1, "overdue": 3, "severe": 1}
@@ -51,7 +51,11 @@ def test_sweep_writes_the_level_each_clock_reached(world: dict[str, Clock], pers
         (world["other"].pk, "overdue"),
     }
     row = ClockWarning.objects.get(clock=world["severe"])
-    assert (row.raised_on, row.owing_unit_id, row.owing_path) == (TODAY, personas.handler_b.unit_id, row.owing_path)
+    # Copied from the owing unit (A1区住建局), so that "warnings in my area" is one range scan on the path.
+    assert tree.housing.path
+    assert (row.raised_on, row.owing_unit_id, row.owing_path) == (TODAY, tree.housing.pk, tree.housing.path)
+    other = ClockWarning.objects.get(clock=world["other"])
+    assert (other.owing_unit_id, other.owing_path) == (tree.county2_housing.pk, tree.county2_housing.path)
 
 
 def test_sweep_notifies_each_owing_unit_once_with_counts(world: dict[str, Clock], personas: Any) -> None:

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from xinfang.core import timeutil
+from xinfang.core.limits import parse_id
 from xinfang.petitions.models import Petition
 from xinfang.supervision.selectors import petition_levels
 from xinfang.workbench import selectors as wb
@@ -43,7 +44,7 @@ def due_status(due: dt.date | None, today: dt.date) -> str:
 
 
 def _cursor(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
+    return parse_id(raw)
 
 
 @staff_required
@@ -82,7 +83,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "is_first_page": _cursor(request.GET.get("after")) is None,
         "first_page": first_page,
         "next_page": next_page,
-        "filtered": bool(filters.q or filters.channel or filters.nature or filters.urgent or filters.repeat),
+        "filtered": filters.any,
+        "drill_down": form.drill_down(),
         "page_size": wb.PAGE_SIZE,
     }
     return render(request, "workbench/inbox.html", context)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -21,11 +22,12 @@ from django.views.decorators.http import require_POST
 from xinfang.core import timeutil
 from xinfang.core.articles import article_text
 from xinfang.core.errors import DomainError
+from xinfang.core.files import protected_file_response
 from xinfang.insight.integration import staff_insight
 from xinfang.orgs.models import Role, User
 from xinfang.petitions import selectors
 from xinfang.petitions.api.serializers import ClockSerializer, PetitionerOutSerializer, staff_label
-from xinfang.petitions.models import Document, DocumentStatus, Petition
+from xinfang.petitions.models import Document, DocumentStatus, Nature, Petition
 from xinfang.petitions.workflow import Action
 from xinfang.workbench.access import is_htmx, staff_required, staff_user
 from xinfang.workbench.actionforms import BaseActionForm, action_form
@@ -106,8 +108,19 @@ def render_petition(
         "documents": _documents(user, petition),
         "forms": forms,
         "holds": petition.current_unit_id == user.unit_id,
+        "accused": _accused(petition),
     }
     return render(request, "workbench/petition.html", context)
+
+
+def _accused(petition: Petition) -> dict[str, Any] | None:
+    """Art. 30 ¶3: whether staff confirmed the accused unit, and the units the text may name until they do."""
+    from xinfang.petitions.services.accused import accused_matches, is_confirmed
+
+    if petition.nature != Nature.ACCUSATION:
+        return None
+    confirmed = is_confirmed(petition)
+    return {"confirmed": confirmed, "matches": [] if confirmed else accused_matches(petition)}
 
 
 def _five_questions(petition: Petition) -> list[tuple[str, str]]:
@@ -188,19 +201,13 @@ def act(request: HttpRequest, key: str, action: str) -> HttpResponse:
 
 
 @staff_required
-def attachment(request: HttpRequest, key: str, attachment_id: int) -> FileResponse:
-    """Download an attachment of a petition the user may see (404 otherwise)."""
+def attachment(request: HttpRequest, key: str, attachment_id: int) -> HttpResponseBase:
+    """Download an attachment of a petition the user may see (404 otherwise); behind nginx, via X-Accel-Redirect."""
     petition = selectors.petition_get_visible(staff_user(request), key)
     found = petition.attachments.filter(pk=attachment_id).first()
     if found is None:
         raise Http404
-    try:
-        handle = found.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=found.original_name)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return protected_file_response(found.file, filename=found.original_name, content_type=found.content_type)
 
 
 @staff_required

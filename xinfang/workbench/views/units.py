@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from xinfang.core.limits import parse_id
 from xinfang.orgs.models import UnitType
 from xinfang.petitions import selectors
 from xinfang.workbench import selectors as wb
@@ -33,7 +34,7 @@ def unit_search(request: HttpRequest) -> HttpResponse:
     unit_type = params.get("type", "")
     unit_type = unit_type if unit_type in UnitType.values else ""
     key = params.get("petition", "")
-    chosen_ids = [int(v) for v in params.getlist(name) if v.isdigit()]
+    chosen_ids = [i for i in (parse_id(v) for v in params.getlist(name)) if i is not None]
     if key:
         petition = selectors.petition_get_visible(user, key)
         sender = petition.current_unit

@@ -10,6 +10,7 @@ from __future__ import annotations
 from argparse import ArgumentParser, ArgumentTypeError
 from typing import Any
 
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 
 from xinfang.petitions import synthetic
@@ -49,6 +50,11 @@ class Command(BaseCommand):
             help="PostgreSQL superuser only: load without the deferred foreign-key checks (faster)",
         )
         parser.add_argument("--no-analyze", action="store_true", help="skip ANALYZE of the tables at the end")
+        parser.add_argument(
+            "--no-stats",
+            action="store_true",
+            help="skip `manage.py stats rebuild` at the end (bulk rows send no signal: the rollup needs it)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         count: int = options["count"]
@@ -86,3 +92,7 @@ class Command(BaseCommand):
                 f"({result.per_second:,.0f}/s; {rows})."
             )
         )
+        # The statistics rollup is kept by signals, which bulk rows do not send: recompute it from the raw rows.
+        # Called by name: the stats app sits above petitions and is not imported here.
+        if not options["no_stats"] and "stats" in get_commands():
+            call_command("stats", "rebuild", stdout=self.stdout)

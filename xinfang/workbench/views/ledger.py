@@ -1,0 +1,69 @@
+"""台账: export of the workbench lists (inbox tabs and search, with the list's filters), and import of past ledgers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils.translation import gettext
+
+from xinfang.core import timeutil
+from xinfang.core.errors import DomainError
+from xinfang.orgs.models import Role
+from xinfang.petitions.ledger_import import MAX_FILE_BYTES, MAX_ROWS, ledger_import, template_rows
+from xinfang.workbench import selectors as wb
+from xinfang.workbench.access import refuse, staff_required, staff_user
+from xinfang.workbench.forms import InboxFilterForm
+from xinfang.workbench.ledger import Export, export_response, xlsx_file_response
+
+
+@staff_required
+def inbox_export(request: HttpRequest) -> HttpResponseBase:
+    """The inbox tab (default: everything visible) with the same filters and search as on screen, every page."""
+    user = staff_user(request)
+    today = timeutil.today()
+    tab = wb.TABS_BY_KEY.get(request.GET.get("tab", "")) or wb.TABS_BY_KEY["all"]
+    filters = InboxFilterForm(request.GET).filters()
+    qs = wb.apply_filters(wb.tab_queryset(user, tab, today), user, filters)
+    name = f"台账-{tab.key}-{today.isoformat()}"
+    return export_response(Export(user=user, queryset=qs, name=name, today=today), request.GET.get("format", ""))
+
+
+# ---------------------------------------------------------------- import of a past 台账
+
+
+@staff_required
+def ledger_template(request: HttpRequest) -> HttpResponseBase:
+    """The import template: the header row and one example row (.xlsx)."""
+    header, *rows = template_rows()
+    return xlsx_file_response(rows, "台账导入模板", header=header)
+
+
+@staff_required
+def ledger_import_page(request: HttpRequest) -> HttpResponseBase:
+    """Upload a past 台账: 检查 (dry run) reports each bad row and column; 导入 imports all rows or none."""
+    user = staff_user(request)
+    if not user.has_role(Role.REGISTRAR, Role.ADMIN):
+        return refuse(request, gettext("Only a registrar (or an administrator) of a unit can import a ledger into it."))
+    context: dict[str, Any] = {"nav": "ledger_import", "limits": {"rows": MAX_ROWS, "mb": MAX_FILE_BYTES // 2**20}}
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        dry_run = request.POST.get("commit") != "1"
+        if upload is None:
+            context["error"] = gettext("Choose the ledger file to upload.")
+            status = 400
+        else:
+            try:
+                context["report"] = ledger_import(
+                    actor=user, upload=upload, name=upload.name or "", size=upload.size or 0, dry_run=dry_run
+                )
+            except DomainError as exc:
+                context["error"] = str(exc)
+                status = exc.status_code
+            else:
+                if not context["report"].ok:
+                    status = 400
+    return render(request, "workbench/ledger_import.html", context, status=status)
