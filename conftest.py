@@ -19,7 +19,6 @@ from django.test import override_settings
 
 from xinfang.orgs.models import Role, StaffRole, Unit, User
 
-
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

@@ -8,7 +8,8 @@
 #      lists; results go to bench/results/latest.json and docs/benchmarks.md
 #
 # Environment: BENCH_SIZES (default "100000 1000000"), BENCH_UNITS (generate_units options), BENCH_PORT (5434),
-# BENCH_SUBMISSIONS (500), BENCH_READS (50), BENCH_NO_DOC=1 to leave docs/benchmarks.md alone.
+# BENCH_SUBMISSIONS (500), BENCH_READS (50), BENCH_NO_DOC=1 to leave docs/benchmarks.md alone, BENCH_STATS=1 to add
+# the statistics benchmark (bench/stats_bench.py; BENCH_STATS_ARGS for its options, e.g. "--check --runs 30").
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -60,3 +61,16 @@ PYTHONPATH="$ROOT" "$PY" bench/measure.py --sizes $SIZES
 
 echo "== [bench] supervision: overdue sweep and monthly bulletin (bench/supervision_bench.py)"
 PYTHONPATH="$ROOT" "$PY" bench/supervision_bench.py
+
+if [[ "${BENCH_STATS:-0}" == "1" ]]; then
+    # Statistics (bench/stats_bench.py): its own database, grown from zero to each size with ratings and
+    # categories, then `stats rebuild` (timed) and the stats API; results to docs/benchmarks.md ("Statistics").
+    echo "== [bench] statistics: rollup rebuild and KPI API (bench/stats_bench.py, sizes: $SIZES)"
+    pg_psql -d postgres -c "CREATE DATABASE xinfang_bench_stats OWNER xinfang_bench" >/dev/null
+    DATABASE_URL="$(pg_url xinfang_bench xinfang_bench_stats)" "$PY" manage.py migrate --noinput -v0
+    # shellcheck disable=SC2086 # word splitting of the options is intended
+    DATABASE_URL="$(pg_url xinfang_bench xinfang_bench_stats)" "$PY" manage.py generate_units $UNITS
+    # shellcheck disable=SC2086
+    DATABASE_URL="$(pg_url xinfang_bench xinfang_bench_stats)" PYTHONPATH="$ROOT" "$PY" bench/stats_bench.py \
+        --sizes $SIZES ${BENCH_STATS_ARGS:-}
+fi

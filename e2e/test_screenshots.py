@@ -2,7 +2,8 @@
 
 Skipped unless XINFANG_SCREENSHOTS=1 (``make screenshots``). Loads the demo tree, staff and 60 demo petitions, then
 submits one petition through the portal and photographs: portal home, submit form, receipt, track page, workbench
-inbox and petition page, the citizens' reception calendar, the leader's desk and the supervisor's desk, as
+inbox and petition page, the citizens' reception calendar, the leader's desk, the figures page (ECharts) and the
+supervisor's desk, as
 docs/screenshots/{name}-{desktop|phone}.png (full page).
 """
 
@@ -121,7 +122,11 @@ def test_screenshots(live_server: Any, demo: Any, browser: Any, size: str) -> No
         page.goto(f"{base}/reception/")
         _shot(page, "reception", size)
 
-        for username, path, name in (("leader", "desk/", "desk"), ("supervisor", "supervision/", "supervision")):
+        for username, path, name in (
+            ("leader", "desk/", "desk"),
+            ("leader", "stats/", "stats"),
+            ("supervisor", "supervision/", "supervision"),
+        ):
             login = next(login for login in demo if login.username == username)
             page.context.clear_cookies()
             page.goto(f"{base}/workbench/login/")

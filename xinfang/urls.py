@@ -19,6 +19,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("figures/", include("xinfang.stats.public_urls")),
     path("", include("xinfang.portal.urls")),
     path("reception/", include("xinfang.reception.public_urls")),
     path("workbench/insight/", include("xinfang.insight.urls")),

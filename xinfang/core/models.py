@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnly(models.Model):
@@ -46,3 +48,51 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key_hash[:12]} ({self.status})"
+
+
+class IdentitySurface(models.TextChoices):
+    """Where an unmasked petitioner identity was shown or handed out."""
+
+    PETITION_PAGE = "petition_page", _("Petition page")
+    API_DETAIL = "api_detail", _("API: petition detail")
+    API_ACTION = "api_action", _("API: answer to an action")
+    DOCX = "docx", _("Document (.docx)")
+    LEDGER = "ledger", _("Ledger export (.xlsx, .csv)")
+    RECEPTION_SESSION = "reception_session", _("Reception session: booking phones")
+    API_BOOKINGS = "api_bookings", _("API: booking phones")
+    NOTIFICATION = "notification", _("Notification")
+
+
+class IdentityRead(AppendOnly):
+    """One display or download of an unmasked petitioner identity (Art. 30; 个人信息保护法): who, when, which
+    petition (or booking), which surface. Written by ``xinfang.core.audit.identity_read_record``; never changed.
+
+    ``booking_id`` is a plain number, not a key, so that core does not depend on reception; a booking linked to a
+    petition carries that petition too, so the petition's scope decides who may list the read."""
+
+    at = models.DateTimeField(_("at"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    petition = models.ForeignKey(
+        "petitions.Petition",
+        verbose_name=_("petition"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    booking_id = models.PositiveBigIntegerField(_("booking"), null=True, blank=True)
+    surface = models.CharField(_("surface"), max_length=24, choices=IdentitySurface.choices)
+
+    class Meta:
+        verbose_name = _("identity read")
+        verbose_name_plural = _("identity reads")
+        indexes = [
+            models.Index(fields=["petition", "at"], name="core_idread_petition_at"),
+            models.Index(fields=["user", "at"], name="core_idread_user_at"),
+            models.Index(fields=["at"], name="core_idread_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.surface} {self.petition_id or self.booking_id} {self.at:%Y-%m-%d %H:%M}"

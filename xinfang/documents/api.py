@@ -13,6 +13,8 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from xinfang.core.api import staff_user
+from xinfang.core.audit import identity_read_record
+from xinfang.core.models import IdentitySurface
 from xinfang.documents.services import DOCX_CONTENT_TYPE, docx_response, staff_document_or_404
 from xinfang.petitions import selectors
 
@@ -56,4 +58,8 @@ class DocumentDocxView(APIView):
         petition = selectors.petition_get_visible(user, key)
         preview = request.query_params.get("preview", "").lower() in {"1", "true", "yes"}
         document = staff_document_or_404(petition, document_id, user=user, preview=preview)
-        return docx_response(document, preview=preview, show_identity=selectors.can_see_identity(user, petition))
+        show_identity = selectors.can_see_identity(user, petition)
+        response = docx_response(document, preview=preview, show_identity=show_identity)
+        if show_identity:
+            identity_read_record(user=user, petition_ids=[petition.pk], surface=IdentitySurface.DOCX)
+        return response

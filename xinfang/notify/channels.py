@@ -16,6 +16,7 @@ from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 
 from xinfang.notify.models import Channel, Notification
+from xinfang.petitions.identity import mask_phone
 
 logger = logging.getLogger("xinfang.notify.sms")
 
@@ -27,10 +28,12 @@ class SmsGateway(Protocol):
 
 
 class ConsoleSmsGateway:
-    """The default gateway: writes the message to the ``xinfang.notify.sms`` log instead of sending it."""
+    """The default gateway: notes in the ``xinfang.notify.sms`` log that a message would go out, instead of
+    sending it. The log carries the masked number and the message length, never the number or the text (the
+    text may hold a 查询码 or the petition's subject; 个人信息保护法 Art. 51)."""
 
     def send(self, phone: str, text: str) -> None:
-        logger.warning("SMS to %s: %s", phone, text)
+        logger.warning("SMS to %s: %d characters (not sent: console gateway)", mask_phone(phone), len(text))
 
 
 @cache

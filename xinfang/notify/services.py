@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from xinfang.core import timeutil
 from xinfang.core.errors import InvalidInput, NotPermitted
+from xinfang.core.redact import redact
 from xinfang.notify import selectors
 from xinfang.notify.models import Channel, Notification, Status
 from xinfang.orgs.models import User
@@ -149,7 +150,8 @@ def notification_deliver(notification_id: int, *, final: bool) -> bool:
             row.status = Status.FAILED if final else Status.QUEUED
             row.sent_at = None
             row.save(update_fields=["error", "status", "sent_at"])
-            logger.warning("notification %s attempt %s failed: %s", row.pk, row.attempts, row.error)
+            # A gateway's error may quote the number or the text: the log gets it with digit runs masked.
+            logger.warning("notification %s attempt %s failed: %s", row.pk, row.attempts, redact(row.error))
             return False
         return True
 

@@ -504,3 +504,72 @@ def build_demo_petitions(tree: DemoTree, *, count: int = 300, seed: int = 2026) 
         if p.state == State.TERMINATED:
             terminated.append(p)
     return Counter(Petition.objects.values_list("state", flat=True)), logins
+
+
+# A year of history for the dashboards: mostly finished matters (replied, closed, agreements, reviews), some still
+# open and by now overdue, some repeats of earlier ones, each driven through the real services on its own days.
+HISTORY_PLAN: tuple[tuple[str, int], ...] = (
+    ("closed", 8),
+    ("replied", 6),
+    ("agreement", 2),
+    ("reviewed", 1),
+    ("diverted", 1),
+    ("declined", 1),
+    ("handling", 1),
+)
+HISTORY_MONTHS = 12
+HISTORY_PER_MONTH = 12
+
+
+def build_demo_history(
+    tree: DemoTree, *, months: int = HISTORY_MONTHS, per_month: int = HISTORY_PER_MONTH, seed: int = 2025
+) -> int:
+    """About a year of petitions received 1–12 months ago (if there are none from before the demo month yet).
+
+    Returns how many were created. Run ``manage.py stats rebuild`` after it (``load_demo`` does)."""
+    county = tree.area("A1区")
+    county_dept = tree.dept(county, "petition")
+    now = timeutil.now()
+    oldest = (now - dt.timedelta(days=200)).date()
+    if Petition.objects.filter(registering_unit=county_dept, received_on__lt=oldest).exists():
+        return 0
+    rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not security
+    cast = Cast(
+        registrar=User.objects.get(username="registrar"),
+        handler=User.objects.get(username="handler"),
+        head=User.objects.get(username="head"),
+        review_head=User.objects.get(username="county_review_head"),
+        recheck_head=User.objects.get(username="review_head"),
+        county_dept=county_dept,
+        county=county,
+    )
+    categories = list(Category.objects.filter(level=3)[:200])
+    goals = [g for g, w in HISTORY_PLAN for _ in range(w)]
+    answered: list[Petition] = []
+    created = 0
+    if per_month <= 0:
+        return 0
+    for back in range(months, 0, -1):
+        this_month: list[Petition] = []  # repeats only ever link to a matter of an earlier month
+        # a little seasonal swing so that the trend line and the 同比/环比 arrows have something to say
+        for _ in range(per_month + rng.randint(-4, 4)):
+            days_ago = rng.randint(30 * back - 29, 30 * back) + 7
+            start = (now - dt.timedelta(days=days_ago)).astimezone(TZ).replace(hour=9, minute=rng.randint(0, 59))
+            goal = rng.choice(goals)
+            template = TEMPLATES[rng.randrange(len(TEMPLATES))]
+            if template[3] == Nature.ACCUSATION and goal in ("reviewed", "agreement"):
+                goal = "replied"
+            channel = rng.choice([Channel.ONLINE] * 4 + [Channel.LETTER, Channel.VISIT, Channel.PHONE, Channel.EMAIL])
+            category = rng.choice(categories) if categories else None
+            previous = answered.pop(rng.randrange(len(answered))) if answered and rng.random() < 0.1 else None
+            with time_machine.travel(start, tick=False):
+                data = _intake(rng, template, category, channel, previous)
+                actor = None if channel == Channel.ONLINE else cast.registrar
+                p, _code = services.petition_register(actor=actor, unit=county_dept, data=data)
+            with contextlib.suppress(DomainError):
+                _drive(_Driver(start, now, rng), cast, tree, p, goal, template[4])
+            created += 1
+            if goal in ("closed", "replied") and template[3] != Nature.ACCUSATION:
+                this_month.append(p)
+        answered += this_month
+    return created

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xinfang.core import timeutil
+from xinfang.core.audit import identity_read_record
 from xinfang.core.errors import DomainError
+from xinfang.core.models import IdentitySurface
 from xinfang.orgs.models import Unit, User
 from xinfang.reception import forms as f
 from xinfang.reception import selectors, services
@@ -142,12 +144,17 @@ def _session_context(user: User, session: ReceptionSession, **forms: Any) -> dic
         "unit"
     )
     totals = {"batches": len(visits), "persons": sum(v.head_count for v in visits)}
+    contact = selectors.receives_citizens_of(user, session)
+    if contact:  # the booked citizens' phones are shown whole
+        identity_read_record(
+            user=user, surface=IdentitySurface.RECEPTION_SESSION, bookings={b.pk: b.petition_id for b in bookings}
+        )
     return {
         "nav": "reception",
         "session": session,
         "bookings": bookings,
         "hidden_petitions": selectors.hidden_petition_ids(user, (b.petition_id for b in bookings)),
-        "contact": selectors.receives_citizens_of(user, session),
+        "contact": contact,
         "visits": visits,
         "assigned": assigned,
         "totals": totals,

@@ -66,8 +66,8 @@ class Range:
         return {"from": self.start.isoformat(), "to": self.end.isoformat()}
 
 
-def parse_dashboard_range(params: Any, today: dt.date) -> Range:
-    """A preset (``preset=this_month`` …) or ``from``/``to`` (YYYY-MM-DD); by default the last 12 months."""
+def parse_dashboard_range(params: Any, today: dt.date, default: str = DEFAULT_PRESET) -> Range:
+    """A preset (``preset=this_month`` …) or ``from``/``to`` (YYYY-MM-DD); by default ``default``."""
     preset = params.get("preset") or ""
     if preset:
         if preset not in PRESETS:
@@ -76,7 +76,7 @@ def parse_dashboard_range(params: Any, today: dt.date) -> Range:
             )
         return Range(*preset_range(preset, today), preset)
     if not params.get("from") and not params.get("to"):
-        return Range(*preset_range(DEFAULT_PRESET, today), DEFAULT_PRESET)
+        return Range(*preset_range(default, today), default)
     start, end = selectors.parse_range(params)
     return Range(start, end, "")
 

@@ -531,3 +531,72 @@ def breakdown(
         r["key"] = "" if r["key"] in (None, 0) else str(r["key"])
     rows.sort(key=lambda r: (r["value"] is None, -(r["value"] or 0), -r["count"], r["label"]))
     return rows[:MAX_BREAKDOWN_ROWS], len(rows) > MAX_BREAKDOWN_ROWS
+
+
+# --- 阳光信访: public figures ---
+
+PUBLIC_MEASURES = ("received", "handling_on_time", "handling_stopped", *catalogue.RATED)
+PUBLIC_TOP_CATEGORIES = 10
+
+
+def last_complete_months(today: dt.date, months: int) -> list[tuple[str, dt.date, dt.date]]:
+    """(label, first day, last day) of the ``months`` complete months before ``today``'s month, newest first."""
+    out = []
+    end = today.replace(day=1) - dt.timedelta(days=1)
+    for _month in range(months):
+        label, first, last = period_of(end, "month")
+        out.append((label, first, last))
+        end = first - dt.timedelta(days=1)
+    return out
+
+
+def public_figures(today: dt.date | None = None, months: int = 3) -> list[dict[str, Any]]:
+    """阳光信访: for each of the last complete months, every unit's own figures (received, 按期办结率, 满意率) and
+    the top level-1 categories of the petitions received. Public scope (all units, no viewer): only sums of the
+    rollup, never a petition, a petitioner or a staff member; accusations (检举控告, Art. 30) are left out
+    entirely, so nothing tells who was accused of what."""
+    today = today or timeutil.today()
+    closing = catalogue.BY_NAME["on_time_closing_rate"]
+    satisfaction = catalogue.BY_NAME["satisfaction_rate"]
+    received = catalogue.BY_NAME["received"]
+    roots = list(Unit.objects.filter(depth=0).values_list("pk", flat=True))
+    out = []
+    for label, first, last in last_complete_months(today, months):
+        base = StatFact.objects.filter(day__gte=first, day__lte=last).exclude(nature=Nature.ACCUSATION)
+        per_unit: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for node, measure, total in (
+            base.filter(direct=True, measure__in=PUBLIC_MEASURES)
+            .values_list("node_id", "measure")
+            .annotate(total=Sum("value"))
+            .values_list("node_id", "measure", "total")
+        ):
+            per_unit[node][measure] += int(total or 0)
+        names = dict(Unit.objects.filter(pk__in=per_unit).values_list("pk", "name"))
+        units = [
+            {
+                "unit": names.get(node, ""),
+                "received": catalogue.compute(received, sums)[0],
+                "on_time_closing_rate": catalogue.compute(closing, sums)[0],
+                "satisfaction_rate": catalogue.compute(satisfaction, sums)[0],
+            }
+            for node, sums in per_unit.items()
+        ]
+        units.sort(key=lambda u: str(u["unit"]))
+        # each petition is placed once on its top-level unit: the categories are summed over the roots only
+        by_category: dict[int, int] = defaultdict(int)
+        for cid, total in (
+            base.filter(node_id__in=roots, measure="received")
+            .values_list("category_id")
+            .annotate(total=Sum("value"))
+            .values_list("category_id", "total")
+        ):
+            by_category[cid] += int(total or 0)
+        top: dict[int, int] = defaultdict(int)
+        for cid, level1 in _category_at_level(by_category.keys(), 1).items():
+            if level1:
+                top[level1] += by_category[cid]
+        cat_names = dict(Category.objects.filter(pk__in=top).values_list("pk", "name"))
+        ranked = sorted(top.items(), key=lambda kv: (-kv[1], cat_names.get(kv[0], "")))[:PUBLIC_TOP_CATEGORIES]
+        categories = [{"category": cat_names.get(k, ""), "received": v} for k, v in ranked]
+        out.append({"month": label, "start": first, "end": last, "units": units, "categories": categories})
+    return out

@@ -18,12 +18,14 @@ from xinfang.stats import dashboards, selectors
 from xinfang.workbench.access import staff_required, staff_user
 
 
-def range_context(request: HttpRequest, user: User) -> tuple[selectors.View, dashboards.Range, dict[str, Any]]:
+def range_context(
+    request: HttpRequest, user: User, default: str = dashboards.DEFAULT_PRESET
+) -> tuple[selectors.View, dashboards.Range, dict[str, Any]]:
     """The view (own figures, or a unit in an overseer's scope: else 404) and the range, with the picker's links.
 
     Bad input raises ``InvalidInput`` naming the field; the views turn it into a 400 page."""
     today = timeutil.today()
-    rng = dashboards.parse_dashboard_range(request.GET, today)
+    rng = dashboards.parse_dashboard_range(request.GET, today, default)
     view = selectors.view_for(user, selectors.parse_unit(request.GET.get("unit")))
     extra = {"unit": str(view.unit.pk)} if view.unit is not None else {}
     presets = [

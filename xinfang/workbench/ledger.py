@@ -24,7 +24,17 @@ from django.utils.translation import gettext, pgettext_lazy
 from xinfang.deadlines.rules import ClockKind
 from xinfang.orgs.models import User
 from xinfang.petitions import identity, selectors
-from xinfang.petitions.models import Clock, Petition, Petitioner, Rating, RatingTarget, Satisfaction
+from xinfang.petitions.models import (
+    Channel,
+    Clock,
+    Nature,
+    Petition,
+    Petitioner,
+    Rating,
+    RatingTarget,
+    Satisfaction,
+)
+from xinfang.petitions.workflow import State
 
 CHUNK_SIZE = 1000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -58,16 +68,25 @@ def ledger_queryset(qs: QuerySet[Petition]) -> QuerySet[Petition]:
         qs.select_related("current_unit", "category")
         .defer("facts_and_reasons", "five_questions", "tracking_code_hash")
         .prefetch_related(
-            Prefetch("petitioners", queryset=Petitioner.objects.order_by("id").only("id", "petition_id", "name")),
-            Prefetch("clocks", queryset=Clock.objects.order_by("start", "id")),
-            Prefetch("ratings", queryset=Rating.objects.order_by("id").only("id", "petition_id", "target", "value")),
+            # to_attr: plain lists, no related manager (and its queryset) built per row
+            Prefetch(
+                "petitioners",
+                queryset=Petitioner.objects.order_by("id").only("id", "petition_id", "name"),
+                to_attr="ledger_petitioners",
+            ),
+            Prefetch("clocks", queryset=Clock.objects.order_by("start", "id"), to_attr="ledger_clocks"),
+            Prefetch(
+                "ratings",
+                queryset=Rating.objects.order_by("id").only("id", "petition_id", "target", "value"),
+                to_attr="ledger_ratings",
+            ),
         )
         .order_by("-pk")
     )
 
 
 def _petitioner_cell(petition: Petition, show_identity: bool) -> str:
-    names = [p.name for p in petition.petitioners.all() if p.name]
+    names = [p.name for p in getattr(petition, "ledger_petitioners", ()) if p.name]
     if not names:
         return gettext("Anonymous") if petition.is_anonymous else ""
     if not show_identity:
@@ -75,39 +94,71 @@ def _petitioner_cell(petition: Petition, show_identity: bool) -> str:
     return "、".join(names)
 
 
-def _clock_cell(clocks: Iterable[Clock]) -> str:
+def _clock_cell(clocks: Iterable[Clock], labels: Labels) -> str:
     lines = []
     for c in clocks:
-        line = f"{ClockKind(c.kind).label} {c.due.isoformat()}" if c.kind in ClockKind.values else c.due.isoformat()
+        line = f"{labels.clock[c.kind]} {c.due.isoformat()}" if c.kind in labels.clock else c.due.isoformat()
         if c.stopped_on is not None:
             line += gettext(" (stopped %(day)s)") % {"day": c.stopped_on.isoformat()}
         lines.append(line)
     return "\n".join(lines)
 
 
-def _rating_cell(ratings: Iterable[Rating]) -> str:
-    return "; ".join(f"{RatingTarget(r.target).label}: {Satisfaction(r.value).label}" for r in ratings)
+def _rating_cell(ratings: Iterable[Rating], labels: Labels) -> str:
+    return "; ".join(f"{labels.target.get(r.target, r.target)}: {labels.value.get(r.value, r.value)}" for r in ratings)
 
 
-def ledger_row(user: User, petition: Petition, today: dt.date) -> list[str]:
-    clocks = list(petition.clocks.all())
+def _labels(choices: Any) -> dict[str, str]:
+    return {str(value): str(label) for value, label in choices}
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The choice labels, translated once per export (not per row: lazy translation is the slow part)."""
+
+    channel: dict[str, str]
+    nature: dict[str, str]
+    state: dict[str, str]
+    clock: dict[str, str]
+    target: dict[str, str]
+    value: dict[str, str]
+    yes: str
+    no: str
+
+    @classmethod
+    def now(cls) -> Labels:
+        return cls(
+            channel=_labels(Channel.choices),
+            nature=_labels(Nature.choices),
+            state=_labels(State.choices),
+            clock=_labels(ClockKind.choices),
+            target=_labels(RatingTarget.choices),
+            value=_labels(Satisfaction.choices),
+            yes=gettext("Yes"),
+            no=gettext("No"),
+        )
+
+
+def ledger_row(user: User, petition: Petition, today: dt.date, labels: Labels | None = None) -> list[str]:
+    labels = labels or Labels.now()
+    clocks: list[Clock] = getattr(petition, "ledger_clocks", [])
     overdue = any(c.is_overdue(today) for c in clocks)
     location = " ".join(x for x in (petition.problem_division_code, petition.problem_address) if x)
     return [
         petition.number,
         petition.received_on.isoformat(),
-        str(petition.get_channel_display()),
-        str(petition.get_nature_display()),
+        labels.channel.get(petition.channel, petition.channel),
+        labels.nature.get(petition.nature, petition.nature),
         _petitioner_cell(petition, selectors.can_see_identity(user, petition)),
         location,
         petition.category.full_name if petition.category else "",
         petition.title,
         petition.request,
         petition.current_unit.name,
-        str(petition.get_state_display()),
-        _clock_cell(clocks),
-        gettext("Yes") if overdue else gettext("No"),
-        _rating_cell(petition.ratings.all()),
+        labels.state.get(petition.state, petition.state),
+        _clock_cell(clocks, labels),
+        labels.yes if overdue else labels.no,
+        _rating_cell(getattr(petition, "ledger_ratings", ()), labels),
         petition.closed_on.isoformat() if petition.closed_on else "",
     ]
 
@@ -116,8 +167,15 @@ def ledger_rows(
     user: User, qs: QuerySet[Petition], today: dt.date, chunk_size: int = CHUNK_SIZE
 ) -> Iterator[list[str]]:
     """The ledger rows of ``qs`` (already limited to what ``user`` may see), without the header."""
+    from xinfang.core.audit import identity_read_record  # one INSERT for the rows shown unmasked (Art. 30)
+    from xinfang.workbench.selectors import identity_q
+
+    identity_read_record(
+        user=user, surface="ledger", petition_ids=qs.filter(identity_q(user)).values_list("pk", flat=True)
+    )
+    labels = Labels.now()
     for petition in ledger_queryset(qs).iterator(chunk_size=chunk_size):
-        yield ledger_row(user, petition, today)
+        yield ledger_row(user, petition, today, labels)
 
 
 def _safe(value: str) -> str:

@@ -2,7 +2,7 @@ from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
 
 from xinfang.core.api import TokenView
-from xinfang.petitions.api import views
+from xinfang.petitions.api import audit, views
 
 router = SimpleRouter()
 router.register("petitions", views.PetitionViewSet, basename="petition")
@@ -18,5 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("clocks/overdue/", views.ClockListView.as_view(which="overdue"), name="clocks-overdue"),
     path("clocks/due-soon/", views.ClockListView.as_view(which="due_soon"), name="clocks-due-soon"),
     path("categories/", views.CategoryListView.as_view(), name="categories"),
+    path("audit/identity-reads/", audit.IdentityReadListView.as_view(), name="identity-reads"),
+    path("audit/identity-reads/export/", audit.IdentityReadExportView.as_view(), name="identity-reads-export"),
     *router.urls,
 ]

@@ -26,9 +26,11 @@ from rest_framework.views import APIView
 
 from xinfang.core import idempotency, timeutil
 from xinfang.core.api import optional_user, staff_user
+from xinfang.core.audit import identity_read_record
 from xinfang.core.errors import InvalidInput
 from xinfang.core.files import protected_file_response
 from xinfang.core.limits import id_param
+from xinfang.core.models import IdentitySurface
 from xinfang.core.throttling import ClientIdentMixin, guess_failed, guess_wait
 from xinfang.orgs.models import User
 from xinfang.petitions import selectors, services
@@ -299,11 +301,10 @@ class PetitionViewSet(viewsets.GenericViewSet[Petition]):
 
         user = staff_user(request)
         petition = selectors.petition_get_visible(user, key)
-        ctx = {
-            "request": request,
-            "show_identity": selectors.can_see_identity(user, petition),
-            "insight": staff_insight(user, petition),
-        }
+        show_identity = selectors.can_see_identity(user, petition)
+        if show_identity:
+            identity_read_record(user=user, petition_ids=[petition.pk], surface=IdentitySurface.API_DETAIL)
+        ctx = {"request": request, "show_identity": show_identity, "insight": staff_insight(user, petition)}
         return Response(s.PetitionStaffDetailSerializer(petition, context=ctx).data)
 
     @extend_schema(
@@ -358,7 +359,10 @@ class PetitionViewSet(viewsets.GenericViewSet[Petition]):
         )
         if fresh is None:
             return Response({"number": petition.number, "detail": _("Done. The petition has left your unit.")})
-        ctx = {"request": request, "show_identity": selectors.can_see_identity(staff_user(request), fresh)}
+        show_identity = selectors.can_see_identity(staff_user(request), fresh)
+        if show_identity:
+            identity_read_record(user=staff_user(request), petition_ids=[fresh.pk], surface=IdentitySurface.API_ACTION)
+        ctx = {"request": request, "show_identity": show_identity}
         return Response(s.PetitionDetailSerializer(fresh, context=ctx).data)
 
     @extend_schema(

@@ -341,3 +341,16 @@ def test_registering_with_no_unit_accused_ticked_confirms_it(client, personas, t
     assert response.status_code in (200, 302), response.content[:500]
     petition = Petition.objects.get(title="反映某村干部侵占补偿款")
     assert petition.accused_confirmed_at is not None and petition.accused_unit is None
+
+
+def test_registration_page_shows_the_units_the_typed_accused_text_names(client, personas, tree):
+    client.force_login(personas.registrar_a)
+    response = client.get(
+        "/workbench/register/accused/",
+        {"accused_name": "区住建局", "nature": "accusation", "problem_division_code": "990101"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert "A1区住房和城乡建设局" in response.content.decode()
+    appeal = client.get("/workbench/register/accused/", {"accused_name": "区住建局", "nature": "appeal"})
+    assert "A1区住房和城乡建设局" not in appeal.content.decode()

@@ -218,3 +218,27 @@ def test_writer_threads_on_postgresql():
     assert Clock.objects.filter(owing_unit__isnull=False).exclude(owing_path=F("owing_unit__path")).count() == 0
     repeat = Petition.objects.filter(previous__isnull=False).select_related("previous")
     assert all(p.previous.pk < p.pk for p in repeat)
+
+
+def test_replied_petitions_carry_ratings_and_every_petition_a_category(generated):
+    """The benchmark measures real 满意率 and category breakdowns (国信发〔2022〕11号): ratings only after a served
+    reply, one per target, the 信访部门 rated only when it registered the petition; mostly satisfied."""
+    from xinfang.petitions.models import Category, Rating
+
+    assert Category.objects.filter(level=3).exists()
+    assert not Petition.objects.filter(category__isnull=True).exists()
+    assert Petition.objects.exclude(category__level=3).count() == 0
+    ratings = Rating.objects.select_related("petition__registering_unit", "petition")
+    assert ratings.exists()
+    assert not ratings.filter(petition__reply_served_on__isnull=True).exists()
+    for r in ratings:
+        assert r.created_at.date() >= r.petition.reply_served_on
+        if r.target == "petition_dept":
+            assert r.unit_id == r.petition.registering_unit_id and r.petition.registering_unit.is_petition_department
+        else:
+            assert r.unit_id == r.petition.handling_unit_id
+    replied = Petition.objects.filter(reply_served_on__isnull=False).count()
+    rated = Rating.objects.values("petition").distinct().count()
+    assert 0.4 < rated / replied < 0.95  # 参评率 about RATED_SHARE
+    good = Rating.objects.filter(value__in=["satisfied", "basically"]).count()
+    assert good / Rating.objects.count() > 0.6

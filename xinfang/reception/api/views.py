@@ -25,8 +25,10 @@ from rest_framework.views import APIView
 
 from xinfang.core import idempotency, timeutil
 from xinfang.core.api import staff_user
+from xinfang.core.audit import identity_read_record
 from xinfang.core.errors import InvalidInput
 from xinfang.core.limits import id_param
+from xinfang.core.models import IdentitySurface
 from xinfang.core.schema import ErrorSerializer
 from xinfang.orgs.api.permissions import IsUnitMember
 from xinfang.orgs.models import Unit, User
@@ -282,6 +284,10 @@ class SessionBookingsView(StaffListView):
         paginator = self.pagination()
         page = paginator.paginate_queryset(session.bookings.select_related("petition"), request, view=self) or []
         hidden = selectors.hidden_petition_ids(user, (b.petition_id for b in page))  # Art. 30 ¶3
+        if contact:  # whole phone numbers
+            identity_read_record(
+                user=user, surface=IdentitySurface.API_BOOKINGS, bookings={b.pk: b.petition_id for b in page}
+            )
         data = s.ReceptionBookingSerializer(
             page, many=True, context={"contact": contact, "hidden_petitions": hidden}
         ).data
@@ -334,6 +340,10 @@ class BookingMarkView(APIView):
         booking = services.booking_mark(actor=user, booking=booking, **ser.validated_data)
         contact = selectors.receives_citizens_of(user, booking.session)
         hidden = selectors.hidden_petition_ids(user, [booking.petition_id])  # Art. 30 ¶3
+        if contact:  # the whole phone number
+            identity_read_record(
+                user=user, surface=IdentitySurface.API_BOOKINGS, bookings={booking.pk: booking.petition_id}
+            )
         return Response(
             s.ReceptionBookingSerializer(booking, context={"contact": contact, "hidden_petitions": hidden}).data
         )

@@ -29,6 +29,20 @@ DefinitionsSerializer = type(
 )
 
 
+class KpiHotIssueSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    region = serializers.IntegerField(help_text="The petition department whose region the issue is in.")
+    region_name = serializers.CharField()
+    snapshot_on = serializers.DateField()
+    since = serializers.DateField()
+    until = serializers.DateField()
+    rank = serializers.IntegerField()
+    heat = serializers.FloatField()
+    description = serializers.CharField()
+    petitions = serializers.IntegerField()
+    sudden_rise = serializers.BooleanField()
+
+
 class KpisSerializer(serializers.Serializer[Any]):
     # "from" is a Python keyword: declared below.
     to = serializers.DateField()
@@ -39,12 +53,13 @@ class KpisSerializer(serializers.Serializer[Any]):
     previous_period = serializers.ListField(child=serializers.DateField(), min_length=2, max_length=2)
     year_ago_period = serializers.ListField(child=serializers.DateField(), min_length=2, max_length=2)
     definitions = DefinitionsSerializer()
+    hot_issues = KpiHotIssueSerializer(many=True, help_text="Top hot issues of the snapshot counted by hot_issues.")
 
 
 KpisSerializer._declared_fields["from"] = serializers.DateField()
 
 
-class PointSerializer(serializers.Serializer[Any]):
+class SeriesPointSerializer(serializers.Serializer[Any]):
     period = serializers.CharField(help_text="2026-11-03, 2026-W45, 2026-11, 2026-Q4 or 2026")
     start = serializers.DateField(help_text="First day of the period within [from, to].")
     end = serializers.DateField(help_text="Last day of the period within [from, to].")
@@ -58,7 +73,7 @@ class SeriesSerializer(serializers.Serializer[Any]):
     interval = serializers.CharField()
     to = serializers.DateField()
     unit = serializers.IntegerField(allow_null=True)
-    points = PointSerializer(many=True, help_text="At most 366 points.")
+    points = SeriesPointSerializer(many=True, help_text="At most 366 points.")
 
 
 SeriesSerializer._declared_fields["from"] = serializers.DateField()
@@ -87,9 +102,3 @@ class BreakdownSerializer(serializers.Serializer[Any]):
 
 
 BreakdownSerializer._declared_fields["from"] = serializers.DateField()
-
-
-class ErrorSerializer(serializers.Serializer[Any]):
-    detail = serializers.CharField()
-    code = serializers.CharField(required=False)
-    field = serializers.CharField(required=False)

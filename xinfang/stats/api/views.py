@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xinfang.core.errors import InvalidInput
+from xinfang.core.schema import ErrorSerializer
 from xinfang.orgs.api.permissions import IsUnitMember
 from xinfang.stats import catalogue, selectors
 from xinfang.stats.api import serializers as s
@@ -25,7 +26,7 @@ _DATES = [
     OpenApiParameter("unit", OpenApiTypes.INT, description="Narrow to a unit you may see (own, or in scope)"),
 ]
 _KPI = OpenApiParameter("kpi", OpenApiTypes.STR, required=True, enum=list(catalogue.BY_NAME))
-_ERRORS = {400: s.ErrorSerializer, 401: s.ErrorSerializer, 403: s.ErrorSerializer, 404: s.ErrorSerializer}
+_ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
 class _StatsView(APIView):
@@ -53,6 +54,7 @@ class KpisView(_StatsView):
                 "previous_period": list(periods["previous"]),
                 "year_ago_period": list(periods["year_ago"]),
                 "definitions": {k.name: str(k.definition) for k in catalogue.KPIS},
+                "hot_issues": selectors.hot_issues_top(view, end),
             }
         )
 

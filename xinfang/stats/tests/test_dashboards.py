@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from conftest import make_user
+from xinfang.core import timeutil
 from xinfang.orgs.models import Role
 from xinfang.stats import catalogue, dashboards, selectors
 from xinfang.stats.tests.cases import build
@@ -132,7 +133,7 @@ def test_drill_down_of_a_category_includes_its_descendants(personas: Any, tree: 
     leaf = Category.objects.create(name="物业", parent=mid, level=3, full_name="城乡建设 / 住房 / 物业")
     register(personas.registrar_a, category=leaf)
     register(personas.registrar_a)
-    today = dt.date.today()
+    today = timeutil.today()
     chart = dashboards.build_chart(
         selectors.view_for(personas.registrar_a, None),
         "received_by_category",

@@ -167,3 +167,31 @@ def test_inbox_links_to_the_export_with_its_query(ledger: dict[str, Any], person
 def test_export_needs_a_staff_login(ledger: dict[str, Any]) -> None:
     response = Client().get(EXPORT)
     assert response.status_code in {302, 403}
+
+
+def desk_export(user: Any, source: str, query: str = "") -> list[str]:
+    url = reverse("workbench:ledger_desk_export", args=[source])
+    return [r[0] for r in sheet(client_for(user).get(f"{url}?{query}"))[1:]]
+
+
+@pytest.mark.parametrize("persona", ["supervisor", "registrar_a", "handler_b", "accused"])
+def test_warning_list_exports_its_petitions(ledger: dict[str, Any], personas: Any, persona: str) -> None:
+    user = getattr(personas, persona)
+    with on(MONDAY + dt.timedelta(days=40)):
+        page = client_for(user).get(reverse("supervision:warnings"))
+        shown = {c.petition.number for c in page.context["clocks"].object_list}
+        exported = desk_export(user, "warnings")
+    assert set(exported) == shown
+    assert len(exported) == len(set(exported))  # one row per petition, whatever its number of clocks
+
+
+def test_desk_exports_never_show_an_accusation_to_the_accused(ledger: dict[str, Any], personas: Any) -> None:
+    with on(MONDAY + dt.timedelta(days=40)):
+        assert ledger["acc"].number in desk_export(personas.registrar_a, "warnings")
+        for source in ("warnings", "supervision", "backlog"):
+            assert ledger["acc"].number not in desk_export(personas.accused, source)
+
+
+def test_unknown_desk_list_is_404(personas: Any) -> None:
+    url = reverse("workbench:ledger_desk_export", args=["nope"])
+    assert client_for(personas.registrar_a).get(url).status_code == 404

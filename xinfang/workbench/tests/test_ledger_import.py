@@ -132,9 +132,7 @@ def test_only_registrars_import(personas: Any) -> None:
 
 def test_limits_refuse_oversized_input(personas: Any) -> None:
     with pytest.raises(InvalidInput) as exc, on(TODAY):
-        ledger_import(
-            actor=personas.registrar_a, upload=io.BytesIO(b""), name="a.xlsx", size=50 * 2**20, dry_run=True
-        )
+        ledger_import(actor=personas.registrar_a, upload=io.BytesIO(b""), name="a.xlsx", size=50 * 2**20, dry_run=True)
     assert exc.value.field == "file"
     long_title = [*GOOD[0][:6], "长" * 201, *GOOD[0][7:]]
     report = run(personas.registrar_a, [HEADER, long_title], dry_run=True)

@@ -31,7 +31,8 @@ def leader_desk(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     today = timeutil.today()
     try:
-        view, rng, figures = range_context(request, user)
+        # the last complete month: 环比 against the month before, 同比 against the same month a year before
+        view, rng, figures = range_context(request, user, default="last_month")
     except DomainError as error:
         return bad_request(request, error)
     open_assignments = assignments_visible_to(user).filter(done_on__isnull=True, unit=user.unit).order_by("due", "id")

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext
 
 from xinfang.core import timeutil
 from xinfang.core.errors import DomainError
-from xinfang.orgs.models import Role
+from xinfang.orgs.models import Role, User
 from xinfang.petitions.ledger_import import MAX_FILE_BYTES, MAX_ROWS, ledger_import, template_rows
+from xinfang.petitions.models import Petition
+from xinfang.petitions.selectors import petitions_visible_to
 from xinfang.workbench import selectors as wb
 from xinfang.workbench.access import refuse, staff_required, staff_user
 from xinfang.workbench.forms import InboxFilterForm
@@ -29,6 +33,44 @@ def inbox_export(request: HttpRequest) -> HttpResponseBase:
     qs = wb.apply_filters(wb.tab_queryset(user, tab, today), user, filters)
     name = f"台账-{tab.key}-{today.isoformat()}"
     return export_response(Export(user=user, queryset=qs, name=name, today=today), request.GET.get("format", ""))
+
+
+def _desk_petitions(user: User, source: str, params: QueryDict, today: dt.date) -> QuerySet[Petition] | None:
+    """The petitions behind a desk's list, with that list's filters; None for an unknown list."""
+    if source == "warnings":  # 预警: time limits needing attention, optionally by level (supervision)
+        from xinfang.supervision import selectors as sv
+        from xinfang.supervision.models import WarningLevel
+
+        level = params.get("level", "")
+        clocks = sv.warning_clocks(user, today, level if level in WarningLevel.values else "")
+        return Petition.objects.filter(pk__in=clocks.order_by().values("petition_id"))
+    if source == "supervision":  # 督办: the orders this user sees that concern a petition
+        from xinfang.supervision import selectors as sv
+
+        orders = sv.orders_visible_to(user).filter(petition__isnull=False)
+        return Petition.objects.filter(pk__in=orders.order_by().values("petition_id"))
+    if source == "backlog":  # 积案: the board's cases with its filters
+        from xinfang.casework import selectors as cw
+
+        cases = cw.filter_cases(cw.cases_visible_to(user), cw.filters_from(params), today)
+        return Petition.objects.filter(pk__in=cases.order_by().values("petition_id"))
+    return None
+
+
+@staff_required
+def desk_export(request: HttpRequest, source: str) -> HttpResponseBase:
+    """台账 of a desk list (预警, 督办, 积案): its petitions, never beyond what the petition list shows the user."""
+    user = staff_user(request)
+    today = timeutil.today()
+    try:
+        qs = _desk_petitions(user, source, request.GET, today)
+    except DomainError as exc:
+        return HttpResponse(str(exc), status=exc.status_code, content_type="text/plain; charset=utf-8")
+    if qs is None:
+        raise Http404
+    visible = petitions_visible_to(user).filter(pk__in=qs.values("pk"))
+    name = f"台账-{source}-{today.isoformat()}"
+    return export_response(Export(user=user, queryset=visible, name=name, today=today), request.GET.get("format", ""))
 
 
 # ---------------------------------------------------------------- import of a past 台账

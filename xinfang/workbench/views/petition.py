@@ -21,8 +21,10 @@ from django.views.decorators.http import require_POST
 
 from xinfang.core import timeutil
 from xinfang.core.articles import article_text
+from xinfang.core.audit import identity_read_record
 from xinfang.core.errors import DomainError
 from xinfang.core.files import protected_file_response
+from xinfang.core.models import IdentitySurface
 from xinfang.insight.integration import staff_insight
 from xinfang.orgs.models import Role, User
 from xinfang.petitions import selectors
@@ -86,6 +88,8 @@ def render_petition(
     request: HttpRequest, user: User, petition: Petition, *, bound: BaseActionForm | None = None
 ) -> HttpResponse:
     show_identity = selectors.can_see_identity(user, petition)
+    if show_identity:
+        identity_read_record(user=user, petition_ids=[petition.pk], surface=IdentitySurface.PETITION_PAGE)
     previous_visible = bool(
         petition.previous_id and selectors.petitions_visible_to(user).filter(pk=petition.previous_id).exists()
     )
@@ -220,7 +224,11 @@ def document(request: HttpRequest, key: str, document_id: int) -> HttpResponse:
     preview = request.GET.get("preview") == "1"
     doc: Document = staff_document_or_404(petition, document_id, user=user, preview=preview)
     try:
-        return docx_response(doc, preview=preview, show_identity=selectors.can_see_identity(user, petition))
+        show_identity = selectors.can_see_identity(user, petition)
+        response = docx_response(doc, preview=preview, show_identity=show_identity)
+        if show_identity:
+            identity_read_record(user=user, petition_ids=[petition.pk], surface=IdentitySurface.DOCX)
+        return response
     except DomainError as error:
         messages.error(request, str(error.message))
         return redirect("workbench:petition", key=petition.number)

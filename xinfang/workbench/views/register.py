@@ -229,3 +229,23 @@ def register_previous(request: HttpRequest) -> HttpResponse:
     number = request.GET.get("previous", "")[:40]
     form = RegistrationForm(initial={"previous": number}, user=staff_user(request))
     return render(request, "workbench/_previous_field.html", {"field": form["previous"], "linked": bool(number)})
+
+
+@staff_required
+def register_accused(request: HttpRequest) -> HttpResponse:
+    """htmx: the units the typed accused text may name (Art. 30 ¶3), the problem's area first."""
+    from xinfang.petitions.models import Nature, Petition
+    from xinfang.petitions.services.accused import accused_matches
+
+    if (refused := _only_registrars(request)) is not None:
+        return refused
+    user = staff_user(request)
+    code = request.GET.get("problem_division_code", "").strip()
+    draft = Petition(
+        nature=Nature.ACCUSATION,
+        accused_name=request.GET.get("accused_name", "")[:100],
+        problem_division_code=code if code.isdigit() and len(code) in (6, 9) else "",
+        registering_unit=user.unit,
+    )
+    matches = accused_matches(draft) if request.GET.get("nature") == Nature.ACCUSATION else []
+    return render(request, "workbench/_accused_matches.html", {"matches": matches})

@@ -11,7 +11,7 @@ from xinfang.insight.demo import build_demo_insight
 from xinfang.joint.demo import build_demo_joint
 from xinfang.notify.demo import build_demo_notify
 from xinfang.orgs.demo import build_demo_tree, create_demo_staff
-from xinfang.petitions.demo import build_demo_petitions
+from xinfang.petitions.demo import build_demo_history, build_demo_petitions
 from xinfang.reception.demo import build_demo_reception
 from xinfang.supervision.demo import build_demo_supervision
 
@@ -21,12 +21,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--petitions", type=int, default=300)
+        parser.add_argument(
+            "--history-per-month", type=int, default=12, help="petitions a month over the past year (0: none)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("load_taxonomy", "--if-present", stdout=self.stdout)
         tree = build_demo_tree()
         logins = create_demo_staff(tree)
         states, extra = build_demo_petitions(tree, count=options["petitions"])
+        # A year of history (received 1–12 months ago) so that every chart has something to show; then the rollup
+        # is recomputed from the raw rows (the figures of the dashboards, docs/stats.md).
+        history = build_demo_history(tree, per_month=options["history_per_month"])
+        if history:
+            call_command("stats", "rebuild", stdout=self.stdout)
         # A realistic month at the leaders' and supervisors' desks, on top of the petitions (each is idempotent).
         today = timeutil.today()
         desks: dict[str, int] = {}
@@ -44,6 +52,7 @@ class Command(BaseCommand):
         self.stdout.write(
             "演示数据已就绪 / demo data ready: " + ", ".join(f"{k} {v}" for k, v in sorted(states.items()))
         )
+        self.stdout.write(f"history: {history} petitions over the past 12 months")
         self.stdout.write("desks: " + ", ".join(f"{k} {v}" for k, v in sorted(desks.items())))
         self.stdout.write("")
         self.stdout.write("演示账号 Demo logins (password 密码: %s)" % (logins[0].password if logins else ""))
