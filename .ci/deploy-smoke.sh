@@ -104,6 +104,10 @@ XINFANG_REDIS_URL="$(redis_url 0)"
 export XINFANG_DEBUG=0 XINFANG_ALLOWED_HOSTS=127.0.0.1 XINFANG_CELERY_EAGER=0
 XINFANG_SECRET_KEY="$(openssl rand -base64 48 | tr -d '\n')"
 export XINFANG_SECRET_KEY
+# Personal data at rest: a Fernet key (32 random bytes, url-safe base64) and the keyed-hash key.
+XINFANG_FIELD_KEYS="$(openssl rand -base64 32 | tr '+/' '-_' | tr -d '\n')"
+XINFANG_HASH_KEY="$(openssl rand -hex 32)"
+export XINFANG_FIELD_KEYS XINFANG_HASH_KEY
 export XINFANG_STATIC_ROOT="$WORK/static" XINFANG_MEDIA_ROOT="$WORK/media"
 export XINFANG_ACCEL_REDIRECT_PREFIX=/_protected/media/ XINFANG_TRUSTED_PROXIES=127.0.0.1
 unset DJANGO_ALLOW_ASYNC_UNSAFE XINFANG_REQUIRE_REDIS

@@ -30,6 +30,9 @@ os.environ.update(
     {
         "XINFANG_DEBUG": "0",  # DEBUG keeps every SQL statement in memory
         "XINFANG_SECRET_KEY": os.environ.get("XINFANG_SECRET_KEY", "bench-only-secret-key-0123456789abcdefghijklmnop"),
+        # Personal data at rest (xinfang.core.crypto): bench-only keys, required with DEBUG off.
+        "XINFANG_FIELD_KEYS": os.environ.get("XINFANG_FIELD_KEYS", "YmVuY2gtb25seS1maWVsZC1rZXktbm90LXNlY3JldCE="),
+        "XINFANG_HASH_KEY": os.environ.get("XINFANG_HASH_KEY", "bench-only-hash-key-0123456789abcdefghijklmnop"),
         "XINFANG_SSL_REDIRECT": "0",
         "XINFANG_LOG_LEVEL": "ERROR",
     }

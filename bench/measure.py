@@ -42,6 +42,9 @@ BENCH_ENV = {
     "XINFANG_THROTTLE_TRACK": "100000000/second",
     "XINFANG_DEBUG": "0",  # DEBUG keeps every SQL statement in memory and is not what production runs
     "XINFANG_SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+    # Personal data at rest (xinfang.core.crypto): bench-only keys, required with DEBUG off.
+    "XINFANG_FIELD_KEYS": "YmVuY2gtb25seS1maWVsZC1rZXktbm90LXNlY3JldCE=",
+    "XINFANG_HASH_KEY": "bench-only-hash-key-0123456789abcdefghijklmnop",
     "XINFANG_SSL_REDIRECT": "0",
     "XINFANG_LOG_LEVEL": "ERROR",
 }

@@ -9,7 +9,10 @@
 #
 # Environment: BENCH_SIZES (default "100000 1000000"), BENCH_UNITS (generate_units options), BENCH_PORT (5434),
 # BENCH_SUBMISSIONS (500), BENCH_READS (50), BENCH_NO_DOC=1 to leave docs/benchmarks.md alone, BENCH_STATS=1 to add
-# the statistics benchmark (bench/stats_bench.py; BENCH_STATS_ARGS for its options, e.g. "--check --runs 30").
+# the statistics benchmark (bench/stats_bench.py; BENCH_STATS_ARGS for its options, e.g. "--check --runs 30"),
+# BENCH_INTAKE=1 to add intake under load (bench/intake_bench.py: raw SQL ceiling vs POST /api/v1/petitions/ through
+# gunicorn at 1, 4 and 8 clients, then kill -9 of the server mid-load; BENCH_INTAKE_SECONDS per level, default 20;
+# BENCH_INTAKE_ARGS for its options), BENCH_INTAKE=only to run just that (no measure.py, supervision or statistics).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -44,25 +47,27 @@ echo "== [bench] disk: pg_test_fsync"
 rm -f "$PG_DATA/pg_test_fsync.tmp"
 grep -m1 -E '^[[:space:]]+fdatasync' bench/results/pg_test_fsync.txt || true
 
-echo "== [bench] migrate"
-"$PY" manage.py migrate --noinput -v0
+if [[ "${BENCH_INTAKE:-0}" != "only" ]]; then
+    echo "== [bench] migrate"
+    "$PY" manage.py migrate --noinput -v0
 
-echo "== [bench] units"
-if "$PY" manage.py help generate_units >/dev/null 2>&1; then
-    # shellcheck disable=SC2086 # word splitting of the options is intended
-    "$PY" manage.py generate_units $UNITS
-else
-    echo "generate_units is not available: generate_petitions will create the demo tree"
+    echo "== [bench] units"
+    if "$PY" manage.py help generate_units >/dev/null 2>&1; then
+        # shellcheck disable=SC2086 # word splitting of the options is intended
+        "$PY" manage.py generate_units $UNITS
+    else
+        echo "generate_units is not available: generate_petitions will create the demo tree"
+    fi
+
+    echo "== [bench] measure (sizes: $SIZES)"
+    # shellcheck disable=SC2086
+    PYTHONPATH="$ROOT" "$PY" bench/measure.py --sizes $SIZES
+
+    echo "== [bench] supervision: overdue sweep and monthly bulletin (bench/supervision_bench.py)"
+    PYTHONPATH="$ROOT" "$PY" bench/supervision_bench.py
 fi
 
-echo "== [bench] measure (sizes: $SIZES)"
-# shellcheck disable=SC2086
-PYTHONPATH="$ROOT" "$PY" bench/measure.py --sizes $SIZES
-
-echo "== [bench] supervision: overdue sweep and monthly bulletin (bench/supervision_bench.py)"
-PYTHONPATH="$ROOT" "$PY" bench/supervision_bench.py
-
-if [[ "${BENCH_STATS:-0}" == "1" ]]; then
+if [[ "${BENCH_STATS:-0}" == "1" && "${BENCH_INTAKE:-0}" != "only" ]]; then
     # Statistics (bench/stats_bench.py): its own database, grown from zero to each size with ratings and
     # categories, then `stats rebuild` (timed) and the stats API; results to docs/benchmarks.md ("Statistics").
     echo "== [bench] statistics: rollup rebuild and KPI API (bench/stats_bench.py, sizes: $SIZES)"
@@ -73,4 +78,18 @@ if [[ "${BENCH_STATS:-0}" == "1" ]]; then
     # shellcheck disable=SC2086
     DATABASE_URL="$(pg_url xinfang_bench xinfang_bench_stats)" PYTHONPATH="$ROOT" "$PY" bench/stats_bench.py \
         --sizes $SIZES ${BENCH_STATS_ARGS:-}
+fi
+
+if [[ "${BENCH_INTAKE:-0}" == "1" || "${BENCH_INTAKE:-0}" == "only" ]]; then
+    # Intake under load (bench/intake_bench.py): its own database with the unit tree and no petitions, gunicorn
+    # with xinfang/gunicorn_conf.py (DEBUG off, generated secret and keys); results to docs/benchmarks.md
+    # ("Intake under load") and bench/results/intake.json.
+    echo "== [bench] intake under load: raw SQL vs the API through gunicorn, kill -9 (bench/intake_bench.py)"
+    pg_psql -d postgres -c "CREATE DATABASE xinfang_bench_intake OWNER xinfang_bench" >/dev/null
+    DATABASE_URL="$(pg_url xinfang_bench xinfang_bench_intake)" "$PY" manage.py migrate --noinput -v0
+    # shellcheck disable=SC2086 # word splitting of the options is intended
+    DATABASE_URL="$(pg_url xinfang_bench xinfang_bench_intake)" "$PY" manage.py generate_units $UNITS
+    # shellcheck disable=SC2086
+    DATABASE_URL="$(pg_url xinfang_bench xinfang_bench_intake)" PYTHONPATH="$ROOT" "$PY" bench/intake_bench.py \
+        ${BENCH_INTAKE_ARGS:-}
 fi

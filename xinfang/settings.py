@@ -7,6 +7,7 @@ process at start-up with a message naming the variable, rather than surfacing la
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -60,6 +61,44 @@ _DEV_SECRET = "dev-only-insecure-key-change-me-in-production-0123456789abcdef"  
 SECRET_KEY = os.environ.get("XINFANG_SECRET_KEY", "") or (_DEV_SECRET if DEBUG else "")
 if not SECRET_KEY:
     raise SettingsError("XINFANG_SECRET_KEY must be set when XINFANG_DEBUG is off")
+
+
+def _dev_derived(purpose: str) -> bytes:
+    """A development-only key derived from SECRET_KEY, so `make run` works with no setup (never used with DEBUG off)."""
+    import hashlib
+
+    return hashlib.sha256(f"xinfang-{purpose}:{SECRET_KEY}".encode()).digest()
+
+
+# Personal data at rest (xinfang.core.crypto): Fernet keys, comma-separated; the first encrypts, all decrypt
+# (rotation: put the new key first, run `manage.py rotate_field_keys`, then drop the old key).
+FIELD_ENCRYPTION_KEYS = env_list("XINFANG_FIELD_KEYS", [])
+if not FIELD_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise SettingsError(
+            "XINFANG_FIELD_KEYS must be set when XINFANG_DEBUG is off (comma-separated Fernet keys; make one with "
+            "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`)"
+        )
+    import base64
+
+    FIELD_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(_dev_derived("field-key")).decode()]
+else:
+    from cryptography.fernet import Fernet as _Fernet
+
+    for _position, _key in enumerate(FIELD_ENCRYPTION_KEYS, start=1):
+        try:
+            _Fernet(_key.encode())
+        except ValueError as _exc:
+            raise SettingsError(
+                f"XINFANG_FIELD_KEYS: key number {_position} is not a Fernet key (32 url-safe base64-encoded bytes)"
+            ) from _exc
+# Keyed hash (HMAC-SHA256) of phone numbers and 身份证号 for exact search; changing it needs a re-hash of every row.
+FIELD_HASH_KEY = os.environ.get("XINFANG_HASH_KEY", "") or (_dev_derived("hash-key").hex() if DEBUG else "")
+if not FIELD_HASH_KEY:
+    raise SettingsError("XINFANG_HASH_KEY must be set when XINFANG_DEBUG is off (at least 32 random characters)")
+if len(FIELD_HASH_KEY) < 32:
+    raise SettingsError("XINFANG_HASH_KEY must have at least 32 characters")
+
 ALLOWED_HOSTS = env_list("XINFANG_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
@@ -70,7 +109,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens stored as digests, with an expiry (xinfang.core.auth)
     "axes",  # login throttling and lockout (workbench, admin, API token); admin unlock under "Axes"
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI assets served by the app: no CDN (offline intranets)
@@ -86,12 +125,14 @@ INSTALLED_APPS = [
     "xinfang.casework",
     "xinfang.joint",
     "xinfang.stats",
+    "xinfang.search",  # full-text search documents (PostgreSQL tsvector + GIN, SQLite FTS5)
     "xinfang.portal",
     "xinfang.workbench",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "xinfang.core.csp.ContentSecurityPolicyMiddleware",  # XINFANG_CSP on every HTML page
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -190,7 +231,7 @@ if XINFANG_ACCEL_REDIRECT_PREFIX and not (
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "xinfang.core.auth.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -209,6 +250,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
+
+# API tokens (django-rest-knox, ``Authorization: Token …``): only a digest is stored; a token expires this many hours
+# after it was issued (a new one is requested with the password); ``POST /api/v1/auth/logout/`` revokes one at once.
+XINFANG_TOKEN_TTL_HOURS = env_int("XINFANG_TOKEN_TTL_HOURS", 10, minimum=1)
+XINFANG_TOKEN_TTL = timedelta(hours=XINFANG_TOKEN_TTL_HOURS)
+REST_KNOX = {"TOKEN_TTL": XINFANG_TOKEN_TTL, "AUTH_HEADER_PREFIX": "Token"}
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "xinfang API",
@@ -281,6 +328,13 @@ XINFANG_REQUEST_MAX_BYTES = env_int("XINFANG_REQUEST_MAX_BYTES", 3 * XINFANG_ATT
 # JSON request bodies: deepest nesting of objects/arrays, and longest single string (characters).
 XINFANG_JSON_MAX_DEPTH = env_int("XINFANG_JSON_MAX_DEPTH", 20, minimum=2)
 XINFANG_JSON_MAX_STRING = env_int("XINFANG_JSON_MAX_STRING", 20000, minimum=100)
+
+# Content-Security-Policy of every HTML page (xinfang.core.csp): scripts and styles from this site's files only —
+# no inline <script>, on…= handler or style attribute runs —, no plug-ins, no framing, forms post here only.
+XINFANG_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+)
 
 # --- Abuse limits ---
 # Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR networks, comma-separated; none by default,

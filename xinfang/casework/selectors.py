@@ -22,6 +22,7 @@ from xinfang.casework.models import (
     Resolution,
 )
 from xinfang.core import timeutil
+from xinfang.core.limits import parse_id
 from xinfang.orgs.models import LEVEL_RANK, Level, User
 from xinfang.petitions.selectors import petitions_visible_to
 from xinfang.supervision.assignments import path_range
@@ -35,7 +36,7 @@ def cases_visible_to(user: User | Any) -> QuerySet[BacklogCase]:
 
 def case_get_visible(user: User | Any, pk: int | str) -> BacklogCase:
     """404 for missing and forbidden alike."""
-    if not str(pk).isdigit():
+    if parse_id(pk) is None:
         raise Http404
     case = (
         cases_visible_to(user)

@@ -80,7 +80,7 @@ def board(request: HttpRequest) -> HttpResponse:
         "today": today,
         "next_page": next_page,
         "first_page": params.urlencode(),
-        "is_first_page": not after.isdigit(),
+        "is_first_page": after_id is None,
         "error": error,
         "params": request.GET,
         "statuses": CaseStatus.choices,

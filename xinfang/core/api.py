@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from rest_framework import status
-from rest_framework.authtoken.views import ObtainAuthToken
+from drf_spectacular.utils import extend_schema
+from knox.models import AuthToken
+from rest_framework import serializers, status
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.exceptions import NotAuthenticated, ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from xinfang.core.errors import DomainError
+from xinfang.core.errors import DomainError, InvalidInput
 from xinfang.orgs.models import User
 
 
@@ -50,18 +56,53 @@ def optional_user(request: Request) -> User | None:
     return user if isinstance(user, User) and user.is_authenticated else None
 
 
-class TokenView(ObtainAuthToken):
-    """POST user name + password → API token; failed attempts count towards the login lockout (django-axes).
+class TokenAnswerSerializer(serializers.Serializer[Any]):
+    """The token, shown this once (only its digest is stored), and when it stops working."""
 
-    DRF's view authenticates with its own request object, so the lockout flag axes leaves on it never reaches
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`; it is not shown again.")
+    expiry = serializers.DateTimeField(help_text="After this moment the token is refused (401).")
+
+
+class TokenView(APIView):
+    """POST user name + password → a new API token with its expiry; failed attempts count towards the login
+    lockout (django-axes).
+
+    The token is stored hashed (``xinfang.core.auth``) and expires ``XINFANG_TOKEN_TTL_HOURS`` after issue.
+    The serializer authenticates with DRF's request object, so the lockout flag axes leaves on it never reaches
     axes' middleware: this view answers the lockout itself (429 with the same message as the login pages)."""
 
+    permission_classes = [AllowAny]
+    serializer_class = AuthTokenSerializer
+    password_login = True  # core.schema: a password login (no account to refuse, no workflow conflict)
+
+    @extend_schema(request=AuthTokenSerializer, responses={200: TokenAnswerSerializer}, tags=["auth"])
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         from xinfang.core.limits import lockout_message
 
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         try:
-            return super().post(request, *args, **kwargs)
+            serializer.is_valid(raise_exception=True)
         except ValidationError:
             if getattr(request, "axes_locked_out", False):
                 return Response({"detail": lockout_message(), "code": "locked_out"}, status=429)
             raise
+        user = serializer.validated_data["user"]
+        instance, token = AuthToken.objects.create(user=user, expiry=settings.XINFANG_TOKEN_TTL)
+        # As the login pages do: last_login is updated and axes clears this client's failed attempts.
+        user_logged_in.send(sender=type(user), request=request, user=user)
+        return Response(TokenAnswerSerializer({"token": token, "expiry": instance.expiry}).data)
+
+
+class TokenRevokeView(APIView):
+    """POST with ``Authorization: Token …`` → that token is deleted at once (204); other tokens stay valid."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None}, tags=["auth"])
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not isinstance(request.auth, AuthToken):  # signed in by session (the browsable API): nothing to revoke
+            raise InvalidInput(
+                _("Only a token can be revoked: send it as Authorization: Token …."), field="Authorization"
+            )
+        request.auth.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -6,6 +6,8 @@
 - ``LimitedJSONParser``: JSON bodies nested deeper than ``XINFANG_JSON_MAX_DEPTH`` or holding a string longer than
   ``XINFANG_JSON_MAX_STRING`` are refused (400 naming the field). A body nested 100,000 deep is a 400, not a 500.
 - ``id_param``: an id read from the query string; above 64 bits is a 400 (SQLite cannot compare such a number).
+- ``is_id`` / ``parse_id``: the one test of "is this text a number ``int`` can read and a 64-bit column can hold".
+  ``str.isdigit`` is not it: "³".isdigit() is True but ``int("³")`` raises (issue 9: a 500 at every such place).
 - ``require_max_length``: the one length check services use for free text.
 - ``lockout_response``: the answer to a login from a locked-out client (django-axes, ``AXES_LOCKOUT_CALLABLE``).
 """
@@ -103,6 +105,16 @@ class LimitedJSONParser(JSONParser):
             raise
         check_json_value(data, max_depth=settings.XINFANG_JSON_MAX_DEPTH, max_string=settings.XINFANG_JSON_MAX_STRING)
         return data
+
+
+MAX_ID_DIGITS = 18  # any 18 ASCII digits fit a signed 64-bit integer (2⁶³−1 has 19)
+
+
+def is_id(text: object) -> bool:
+    """``text`` is 1 to 18 ASCII digits: ``int(text)`` cannot fail and the value fits a 64-bit column.
+
+    Use this (never ``str.isdigit``, which admits "³" and "٣") wherever an ``int()`` follows the check."""
+    return isinstance(text, str) and 0 < len(text) <= MAX_ID_DIGITS and text.isascii() and text.isdigit()
 
 
 def parse_id(raw: object) -> int | None:

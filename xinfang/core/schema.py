@@ -36,7 +36,6 @@ from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import permissions, serializers
-from rest_framework.authtoken.views import ObtainAuthToken
 
 TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
 PAGINATION_PARAMS = frozenset({"cursor", "page_size", "limit", "offset", "page"})
@@ -179,7 +178,8 @@ class XinfangAutoSchema(AutoSchema):
         has_body = unsafe and self._get_request_body() is not None  # type: ignore[no-untyped-call]
         authenticators = self.view.get_authenticators()
         needs_login = any(not isinstance(p, permissions.AllowAny) for p in self.view.get_permissions())
-        login = isinstance(self.view, ObtainAuthToken)  # a password login: no account to refuse, no workflow
+        # A password login (core.api.TokenView): no account to refuse, no workflow.
+        login = getattr(self.view, "password_login", False)
         codes: list[str] = []
         # Path ids too: a number beyond 64 bits is refused as input (core.api's OverflowError net).
         if unsafe or path or (query - PAGINATION_PARAMS):

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from xinfang.core import crypto
 from xinfang.core.errors import NotPermitted
 from xinfang.insight.core import dedup, hot
 from xinfang.insight.core.places import Gazetteer, Place
@@ -351,7 +352,10 @@ def _repeat_candidates(
 
     if not ids and not phones:
         return []
-    match = Q(petitioners__id_number__in=ids) | Q(petitioners__phone__in=phones)
+    # The columns are encrypted: match the keyed hashes (indexed) instead.
+    match = Q(petitioners__id_number_hash__in=crypto.keyed_hashes("id_number", sorted(ids))) | Q(
+        petitioners__phone_hash__in=crypto.keyed_hashes("phone", sorted(phones))
+    )
     pool = within if within is not None else Petition.objects.all()
     if before_pk is not None:
         pool = pool.filter(pk__lt=before_pk)

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from xinfang.core.errors import NotPermitted
+from xinfang.core.limits import parse_id
 from xinfang.insight.models import HotIssue
 from xinfang.orgs.models import Role, User
 from xinfang.petitions.models import Petition
@@ -64,7 +65,7 @@ def hot_issue_list(user: User, *, snapshot: dt.date | None = None, region: int |
 
 def hot_issue_get_visible(user: User, pk: int | str) -> HotIssue:
     """One hot issue of a region in the user's scope; 404 otherwise (no existence oracle)."""
-    if not str(pk).isdigit():
+    if parse_id(pk) is None:
         raise Http404
     issue = hot_issues_in_scope(user).select_related("unit").filter(pk=int(pk)).first()
     if issue is None:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from xinfang.core import timeutil
 from xinfang.core.errors import InvalidInput
+from xinfang.core.limits import parse_id
 from xinfang.joint.models import (
     AgendaItem,
     Centre,
@@ -114,9 +115,10 @@ def follow_ups_visible_to(user: User | Any) -> QuerySet[FollowUpVisit]:
 
 def get_or_404(qs: QuerySet[Any], pk: int | str) -> Any:
     """One row of a permission-limited queryset; missing and forbidden both answer 404."""
-    if not str(pk).isdigit():
+    pk_ = parse_id(pk)
+    if pk_ is None:
         raise Http404
-    row = qs.filter(pk=int(pk)).first()
+    row = qs.filter(pk=pk_).first()
     if row is None:
         raise Http404
     return row

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from xinfang.core import timeutil
 from xinfang.core.errors import DomainError
-from xinfang.core.limits import parse_id
+from xinfang.core.limits import is_id, parse_id
 from xinfang.joint import forms as f
 from xinfang.joint import selectors, services
 from xinfang.joint.models import (
@@ -173,7 +173,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.method == "POST":
         raw_item = request.POST.get("item", "")
         target_item = (
-            AgendaItem.objects.filter(meeting=meeting).filter(pk=int(raw_item)).first() if raw_item.isdigit() else None
+            AgendaItem.objects.filter(meeting=meeting).filter(pk=int(raw_item)).first() if is_id(raw_item) else None
         )
         done: Any = None
         if action == "item":

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinfang.core.errors import NotPermitted
+from xinfang.core.limits import is_id
 from xinfang.core.models import IdentityRead
 from xinfang.orgs.models import Role
 from xinfang.petitions.selectors import petitions_visible_to
@@ -48,7 +49,7 @@ def identity_reads_visible_to(user: Any, filters: IdentityReadFilters | None = N
     if f.petition:
         key = f.petition.strip()
         lookup = Q(petition__number=key.upper())
-        if key.isascii() and key.isdigit() and len(key) <= 18:
+        if is_id(key):
             lookup |= Q(petition_id=int(key))
         qs = qs.filter(lookup)
     if f.user is not None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from xinfang.core.limits import is_id
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 
@@ -19,7 +21,7 @@ def id_check_char(first17: str) -> str:
 
 def id_number_is_valid(value: str) -> bool:
     value = value.strip().upper()
-    if len(value) != 18 or not value[:17].isdigit():
+    if len(value) != 18 or not is_id(value[:17]):  # "³".isdigit() is True but int("³") raises
         return False
     try:
         dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.core.crypto import EncryptedTextField, KeyedHashField
 from xinfang.core.models import AppendOnly
 from xinfang.deadlines.rules import ClockKind, DayKind
 from xinfang.orgs.models import Unit, division_code_validator
@@ -210,6 +211,16 @@ class Petition(models.Model):
         related_name="+",
     )
 
+    # 承办人: the staff member of the holding unit who owns the item inside it (a head names them: ASSIGN_HANDLER).
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handler in charge"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
     is_urgent = models.BooleanField(_("major and urgent"), default=False)  # 重大紧急
     is_law_related = models.BooleanField(_("litigation-related"), default=False)  # 涉法涉诉
     is_collective = models.BooleanField(_("collective visit"), default=False)  # 集体访
@@ -296,17 +307,21 @@ class Petitioner(models.Model):
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="petitioners")
     is_representative = models.BooleanField(_("representative"), default=False)  # 代表 (Art. 20: at most 5)
     name = models.CharField(_("name of the petitioner"), max_length=100)  # 姓名（名称）
-    id_number = models.CharField(_("ID card number"), max_length=18, blank=True, validators=[validate_id_number])
-    phone = models.CharField(_("phone"), max_length=24, blank=True, validators=[phone_validator])
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    # Encrypted at rest (xinfang.core.crypto); validators and max_length apply to the plain value in full_clean.
+    id_number = EncryptedTextField(_("ID card number"), max_length=18, blank=True, validators=[validate_id_number])
+    phone = EncryptedTextField(_("phone"), max_length=24, blank=True, validators=[phone_validator])
+    address = EncryptedTextField(_("address"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    # Keyed hashes for exact search (filled on save and bulk_create): search with crypto.phone_hash / id_number_hash.
+    id_number_hash = KeyedHashField(source="id_number", kind="id_number")
+    phone_hash = KeyedHashField(source="phone", kind="phone")
 
     class Meta:
         verbose_name = _("petitioner")
         verbose_name_plural = _("petitioners")
         indexes = [
-            models.Index(fields=["id_number"], name="petitioner_idno_idx", condition=~Q(id_number="")),
-            models.Index(fields=["phone"], name="petitioner_phone_idx", condition=~Q(phone="")),
+            models.Index(fields=["id_number_hash"], name="petitioner_idno_hash_idx", condition=~Q(id_number_hash="")),
+            models.Index(fields=["phone_hash"], name="petitioner_phone_hash_idx", condition=~Q(phone_hash="")),
         ]
 
     def __str__(self) -> str:

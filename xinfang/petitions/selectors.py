@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from xinfang.core.limits import is_id
 from xinfang.orgs.models import User, path_upper_bound
 from xinfang.petitions.models import Clock, Nature, Petition, PetitionAccess
 from xinfang.petitions.services.common import ACCUSATION_CHANNEL_TYPES
@@ -60,7 +61,7 @@ def petition_get_visible(user: User | Any, key: str | int) -> Petition:
         "registering_unit", "current_unit", "handling_unit", "category", "previous", "review_unit", "recheck_unit"
     )
     lookup = Q(number=str(key))
-    if str(key).isascii() and str(key).isdigit():  # "³".isdigit() is True, but int("³") fails
+    if is_id(str(key)):  # "³".isdigit() is True but int("³") fails; above 64 bits SQLite cannot bind
         lookup |= Q(pk=int(key))
     petition = qs.filter(lookup).first()
     if petition is None:
@@ -73,6 +74,14 @@ def can_see_identity(user: User, petition: Petition) -> bool:
     if user.unit_id is None:
         return False
     return user.unit_id in {petition.registering_unit_id, petition.current_unit_id, petition.handling_unit_id}
+
+
+def identity_q(user: User) -> Q:
+    """The query form of ``can_see_identity``: rows whose petitioners this user may see unmasked."""
+    if user.unit_id is None:
+        return Q(pk__in=[])
+    uid = user.unit_id
+    return Q(registering_unit_id=uid) | Q(current_unit_id=uid) | Q(handling_unit_id=uid)
 
 
 def inbox(user: User, *, state: str | None = None) -> QuerySet[Petition]:

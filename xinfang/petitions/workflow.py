@@ -83,6 +83,7 @@ class Action(models.TextChoices):
     ATTACH = "attach", _("Add attachments")  # 补充材料
     LINK_REPEAT = "link_repeat", _("Link as a repeat petition")  # 关联重复信访 (Art. 19 ¶3, Art. 36 ¶3)
     CONFIRM_ACCUSED = "confirm_accused", _("Confirm the unit accused")  # 确认被反映单位 (Art. 30 ¶3)
+    ASSIGN_HANDLER = "assign_handler", _("Name the handler in charge")  # 指定承办人 (inside the holding unit)
     # Taken from the leaders' and supervisors' desks (xinfang.supervision, reception, casework, joint):
     SUPERVISE = "supervise", _("Supervise (督办)")  # 督办 with a written-reply deadline (Arts. 38, 40)
     TAKE_CHARGE = "take_charge", _("Leader takes charge (包案)")  # 包案领导 + 责任单位 + 责任人 (Art. 18)
@@ -170,6 +171,9 @@ TRANSITIONS: dict[Action, Transition] = {
         # none (a person only); the holder may correct it while the matter is open.
         _t(Action.CONFIRM_ACCUSED, set(OPEN_STATES), None, _H, _ROUTERS, "Art. 30 ¶3"),
         _t(Action.CLOSE, {_S.REPLIED, _S.REVIEWED}, _S.CLOSED, _H, _ROUTERS, "Arts. 35–36 (window passed)"),
+        # 指定承办人: the head of the holding unit names the staff member who owns the item inside it. The regulation
+        # leaves a unit's internal division of work to the unit, so no article is cited; internal, no state change.
+        _t(Action.ASSIGN_HANDLER, set(OPEN_STATES), None, _H, _HEADS, "内部分工"),
         _t(Action.SUPERVISE, set(OPEN_STATES), None, _V, _OVERSEERS, "Arts. 38, 40"),
         # A backlog case (积案) may be an ended matter the petitioner still pursues: every state is a source.
         _t(Action.TAKE_CHARGE, set(State), None, _V, _OVERSEERS, "Art. 18"),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xinfang.core.articles import article_text
+from xinfang.core.limits import is_id
 from xinfang.core.throttling import guess_failed
 from xinfang.deadlines.rules import ClockKind
 from xinfang.orgs.models import Level, Unit, UnitType, User
@@ -70,7 +71,7 @@ def top_areas() -> list[tuple[str, str]]:
 
 def child_areas(division_code: str) -> list[tuple[str, str]]:
     """The areas one level below: governments whose parent is the government of ``division_code``."""
-    if not division_code.isdigit():
+    if not is_id(division_code):
         return []
     qs = _governments().filter(parent__unit_type=UnitType.GOVERNMENT, parent__division_code=division_code)
     return [(u.division_code, area_name(u)) for u in qs.order_by("path")]

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.core.crypto import EncryptedTextField
 from xinfang.orgs.models import Unit
 from xinfang.petitions.models import Petition
 
@@ -186,7 +187,7 @@ class Booking(models.Model):
     )
     slot_start = models.TimeField(_("slot"))
     name = models.CharField(_("name"), max_length=50)
-    phone = models.CharField(_("phone"), max_length=24)
+    phone = EncryptedTextField(_("phone"), max_length=24)  # encrypted at rest (xinfang.core.crypto)
     summary = models.TextField(_("matter in brief"), max_length=1000)
     petition = models.ForeignKey(
         Petition, verbose_name=_("petition"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"

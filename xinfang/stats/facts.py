@@ -30,12 +30,14 @@ from xinfang.petitions.models import (
     ReviewOutcome,
     Satisfaction,
 )
-from xinfang.stats.models import PetitionStatState, StatFact
+from xinfang.stats.models import PetitionStatState, StatDaily, StatFact
 
 # (measure, day ISO, category_id, channel, nature, division_code, accused_unit_id, accused_staff_id)
 FactKey = tuple[str, str, int, str, str, str, int, int]
 # (node_id, direct, *FactKey)
 RowKey = tuple[int, bool, str, str, int, str, str, str, int, int]
+# (node_id, direct, measure, day ISO, accused_unit_id, accused_staff_id): a StatDaily row
+DailyKey = tuple[int, bool, str, str, int, int]
 State = dict[str, Any]
 
 HANDLE_KINDS = (ClockKind.HANDLE, ClockKind.HANDLE_SIMPLE)
@@ -185,18 +187,30 @@ def _diff(old: State | None, new: State | None, into: dict[RowKey, int]) -> None
 _COLUMNS = (
     "node_id, direct, measure, day, category_id, channel, nature, division_code, accused_unit_id, accused_staff_id"
 )
+_DAILY_COLUMNS = "node_id, direct, measure, day, accused_unit_id, accused_staff_id"
 
 
-def apply_delta(delta: dict[RowKey, int], *, chunk: int = 5000, table_name: str = "") -> None:
-    """Add ``delta`` to StatFact (or ``table_name``, same columns) with upserts (SQLite and PostgreSQL: ON CONFLICT
-    … DO UPDATE), drop zero rows."""
-    rows = [(*k[:3], dt.date.fromisoformat(k[3]), *k[4:], v) for k, v in delta.items() if v]
+def daily(delta: dict[RowKey, int]) -> dict[DailyKey, int]:
+    """``delta`` summed over the dimensions StatDaily drops (category, channel, nature, area)."""
+    out: dict[DailyKey, int] = defaultdict(int)
+    for (node, direct, measure, day, _cat, _channel, _nature, _area, accused_unit, accused_staff), v in delta.items():
+        if v:
+            out[(node, direct, measure, day, accused_unit, accused_staff)] += v
+    return out
+
+
+def _upsert(table_name: str, columns: str, keys: dict[Any, int], chunk: int) -> None:
+    """Add {key: value} to ``table_name`` (ON CONFLICT … DO UPDATE, SQLite and PostgreSQL alike); drop zero rows.
+
+    Every key is (node_id, direct, measure, day ISO, …the other columns in ``columns`` order)."""
+    rows = [(*k[:3], dt.date.fromisoformat(k[3]), *k[4:], v) for k, v in keys.items() if v]
     if not rows:
         return
-    table = connection.ops.quote_name(table_name or StatFact._meta.db_table)
+    table = connection.ops.quote_name(table_name)
+    marks = ", ".join(["%s"] * (len(rows[0])))
     upsert = (
-        f"INSERT INTO {table} ({_COLUMNS}, value) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "  # noqa: S608 - the table name is ours
-        f"ON CONFLICT ({_COLUMNS}) DO UPDATE SET value = {table}.value + excluded.value"
+        f"INSERT INTO {table} ({columns}, value) VALUES ({marks}) "  # noqa: S608 - the table name is ours
+        f"ON CONFLICT ({columns}) DO UPDATE SET value = {table}.value + excluded.value"
     )
     with connection.cursor() as cursor:
         for i in range(0, len(rows), chunk):
@@ -207,6 +221,15 @@ def apply_delta(delta: dict[RowKey, int], *, chunk: int = 5000, table_name: str 
                 f"DELETE FROM {table} WHERE node_id = %s AND measure = %s AND day = %s AND value = 0",  # noqa: S608
                 shrunk,
             )
+
+
+def apply_delta(
+    delta: dict[RowKey, int], *, chunk: int = 5000, table_name: str = "", daily_table_name: str = ""
+) -> None:
+    """Add ``delta`` to StatFact and its sum over the dropped dimensions to StatDaily, in the caller's transaction
+    (or to ``table_name`` / ``daily_table_name``, same columns: the check's tables). Zero rows are dropped."""
+    _upsert(table_name or StatFact._meta.db_table, _COLUMNS, dict(delta), chunk)
+    _upsert(daily_table_name or StatDaily._meta.db_table, _DAILY_COLUMNS, daily(delta), chunk)
 
 
 def refresh(petition_ids: Iterable[int]) -> None:
@@ -263,11 +286,13 @@ def _empty_rollup() -> None:
             # TRUNCATE is refused while the transaction has pending foreign-key checks on these tables (rows
             # written earlier in it, as in tests); the DELETEs below then do the same, more slowly.
             with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(f"TRUNCATE {qn(StatFact._meta.db_table)}, {qn(PetitionStatState._meta.db_table)}")
+                tables = (StatFact, StatDaily, PetitionStatState)
+                cursor.execute(f"TRUNCATE {', '.join(qn(m._meta.db_table) for m in tables)}")
             return
         except OperationalError:
             pass
     StatFact.objects.all().delete()
+    StatDaily.objects.all().delete()
     PetitionStatState.objects.all().delete()
 
 
@@ -314,16 +339,41 @@ def fact_table() -> dict[RowKey, int]:
     return out
 
 
+def daily_table() -> dict[DailyKey, int]:
+    """The stored StatDaily rows as {row key: value} (non-zero only), for the check and the tests."""
+    out: dict[DailyKey, int] = {}
+    for node, direct, measure, day, accused_unit, accused_staff, value in StatDaily.objects.exclude(
+        value=0
+    ).values_list("node_id", "direct", "measure", "day", "accused_unit_id", "accused_staff_id", "value"):
+        out[(node, direct, measure, day.isoformat(), accused_unit, accused_staff)] = value
+    return out
+
+
 MAX_PROBLEMS = 1000  # differences listed by ``check``; the rest are summed up in one line
 _EXPECTED = "stats_check_expected"  # check's temporary table (same columns as StatFact)
+_EXPECTED_DAILY = "stats_check_expected_daily"  # and the one for StatDaily
+
+
+def _differences(expected: str, stored: str, columns: list[str]) -> str:
+    """The SQL listing the rows where ``stored`` differs from ``expected`` (same columns): key…, have, want."""
+    same = " AND ".join(f"e.{c} = s.{c}" for c in columns)
+    cols = ", ".join(f"e.{c}" for c in columns)
+    scols = ", ".join(f"s.{c}" for c in columns)
+    return (
+        f"SELECT {cols}, COALESCE(s.value, 0), e.value FROM {expected} e LEFT JOIN {stored} s ON {same} "  # noqa: S608
+        f"WHERE e.value <> 0 AND (s.value IS NULL OR s.value <> e.value) "
+        f"UNION ALL SELECT {scols}, s.value, 0 FROM {stored} s LEFT JOIN {expected} e ON {same} "
+        f"WHERE s.value <> 0 AND e.value IS NULL"
+    )
 
 
 def check(*, batch: int = 5000) -> list[str]:
     """Differences between the stored rollup and a recomputation from raw rows (empty: consistent).
 
     Per batch of petitions: each stored contribution is compared with the recomputed one, and the recomputed facts
-    are summed into a temporary table with the same upserts as the rollup; the two tables are then compared in SQL.
-    Memory is bounded by the batch (and by ``MAX_PROBLEMS``), whatever the number of petitions.
+    are summed into temporary tables (StatFact's and StatDaily's columns) with the same upserts as the rollup; the
+    tables are then compared in SQL. Memory is bounded by the batch (and by ``MAX_PROBLEMS``), whatever the number
+    of petitions.
     """
     problems: list[str] = []
     more = 0
@@ -336,13 +386,17 @@ def check(*, batch: int = 5000) -> list[str]:
             more += 1
 
     qn = connection.ops.quote_name
-    facts_table, temp = qn(StatFact._meta.db_table), qn(_EXPECTED)
-    columns = [c.strip() for c in _COLUMNS.split(",")]
-    same = " AND ".join(f"e.{c} = s.{c}" for c in columns)
+    tables = [
+        ("fact", qn(StatFact._meta.db_table), _EXPECTED, _COLUMNS),
+        ("daily", qn(StatDaily._meta.db_table), _EXPECTED_DAILY, _DAILY_COLUMNS),
+    ]
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {temp}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {temp} AS SELECT {_COLUMNS}, value FROM {facts_table} WHERE 1 = 0")  # noqa: S608
-        cursor.execute(f"CREATE UNIQUE INDEX {qn(_EXPECTED + '_dims')} ON {temp} ({_COLUMNS})")
+        for _label, stored_table, temp, columns in tables:
+            cursor.execute(f"DROP TABLE IF EXISTS {qn(temp)}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {qn(temp)} AS SELECT {columns}, value FROM {stored_table} WHERE 1 = 0"  # noqa: S608
+            )
+            cursor.execute(f"CREATE UNIQUE INDEX {qn(temp + '_dims')} ON {qn(temp)} ({columns})")
         stored_states = 0
         for ids in _batches(batch):
             states = contributions_for(ids)
@@ -353,24 +407,18 @@ def check(*, batch: int = 5000) -> list[str]:
                 if stored.get(pid) != state:
                     report(f"petition {pid}: stored contribution differs from the raw rows")
                 _diff(None, state, delta)
-            apply_delta(delta, table_name=_EXPECTED)
+            apply_delta(delta, table_name=_EXPECTED, daily_table_name=_EXPECTED_DAILY)
         if PetitionStatState.objects.count() != stored_states:
             report("contributions are stored for petitions that no longer exist")
-        cols = ", ".join(f"e.{c}" for c in columns)
-        scols = ", ".join(f"s.{c}" for c in columns)
-        cursor.execute(
-            f"SELECT {cols}, COALESCE(s.value, 0), e.value FROM {temp} e LEFT JOIN {facts_table} s ON {same} "  # noqa: S608
-            f"WHERE e.value <> 0 AND (s.value IS NULL OR s.value <> e.value) "
-            f"UNION ALL SELECT {scols}, s.value, 0 FROM {facts_table} s LEFT JOIN {temp} e ON {same} "
-            f"WHERE s.value <> 0 AND e.value IS NULL"
-        )
-        while rows := cursor.fetchmany(1000):
-            for *key, have, want in rows:
-                node, direct, measure, day, *dims = key
-                day = day if isinstance(day, str) else day.isoformat()
-                row_key = (node, bool(direct), measure, day, *dims)
-                report(f"fact {row_key}: stored {have}, expected {want}")
-        cursor.execute(f"DROP TABLE {temp}")
+        for label, stored_table, temp, columns in tables:
+            cursor.execute(_differences(qn(temp), stored_table, [c.strip() for c in columns.split(",")]))
+            while rows := cursor.fetchmany(1000):
+                for *key, have, want in rows:
+                    node, direct, measure, day, *dims = key
+                    day = day if isinstance(day, str) else day.isoformat()
+                    row_key = (node, bool(direct), measure, day, *dims)
+                    report(f"{label} {row_key}: stored {have}, expected {want}")
+            cursor.execute(f"DROP TABLE {qn(temp)}")
     if more:
         problems.append(f"… and {more} more difference(s)")
     return problems

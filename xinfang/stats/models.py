@@ -59,6 +59,39 @@ class StatFact(models.Model):
         return f"{self.node_id} {self.measure} {self.day}: {self.value}"
 
 
+DAILY_DIMENSIONS = ("node_id", "direct", "measure", "day", "accused_unit_id", "accused_staff_id")
+
+
+class StatDaily(models.Model):
+    """The coarse rollup: StatFact summed over category, channel, nature and area (issue 10).
+
+    Kept by the same upserts, in the same transaction, as StatFact (``facts.apply_delta``); read by the KPI figures,
+    the series and the unit breakdown, which filter on none of the dropped dimensions. The accused columns stay:
+    every read subtracts the accusations against the viewer (Art. 30 ¶3), and they are non-zero on accusations
+    only, so that subtraction needs no ``nature``. At the national node a year is at most measures × 365 rows
+    (times the few accused units), where StatFact holds one row per category × channel × nature × area as well.
+    """
+
+    node = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    direct = models.BooleanField()
+    measure = models.CharField(max_length=40)
+    day = models.DateField()
+    accused_unit_id = models.IntegerField(default=0)
+    accused_staff_id = models.IntegerField(default=0)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily statistics figure")
+        verbose_name_plural = _("daily statistics figures")
+        constraints = [
+            models.UniqueConstraint(fields=["node", *DAILY_DIMENSIONS[1:]], name="statdaily_dims_unique"),
+        ]
+        indexes = [models.Index(fields=["node", "measure", "day"], name="statdaily_node_measure_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.node_id} {self.measure} {self.day}: {self.value}"
+
+
 class PetitionStatState(models.Model):
     """The contribution last applied to StatFact for one petition: the incremental update applies new − old."""
 

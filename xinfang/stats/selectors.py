@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 
 from xinfang.core import timeutil
 from xinfang.core.errors import InvalidInput
+from xinfang.core.limits import parse_id
 from xinfang.orgs.models import Unit, UnitType, User, ids_in_path, path_upper_bound
 from xinfang.petitions.models import Category, Channel, Nature
 from xinfang.petitions.selectors import accused_side_petitions, clocks_in_scope
 from xinfang.petitions.services.common import ACCUSATION_CHANNEL_TYPES
 from xinfang.stats import catalogue
 from xinfang.stats.catalogue import Kpi
-from xinfang.stats.models import StatFact
+from xinfang.stats.models import StatDaily, StatFact
 
 MAX_RANGE_DAYS = 3653  # 10 years
 MAX_POINTS = 366  # a series has at most this many points (a year of days; ten years of months)
@@ -60,7 +61,8 @@ class View:
         units = [own.pk]
         if own.unit_type not in ACCUSATION_CHANNEL_TYPES:
             units += own.ancestor_ids
-        return Q(nature=Nature.ACCUSATION) & (Q(accused_staff_id=self.user.pk) | Q(accused_unit_id__in=units))
+        # No ``nature`` test: the accused columns are non-zero on accusations only, and StatDaily has no nature.
+        return Q(accused_staff_id=self.user.pk) | Q(accused_unit_id__in=units)
 
     def scope_path(self) -> str:
         own = self.user.unit
@@ -119,20 +121,27 @@ def parse_kpi(value: str | None) -> Kpi:
 def parse_unit(value: str | None) -> int | None:
     if value in (None, ""):
         return None
-    if not str(value).isdigit():
+    unit = parse_id(value)
+    if unit is None:
         raise InvalidInput(_("Give the unit as its numeric id."), field="unit")
-    return int(str(value))
+    return unit
 
 
 # --- figures ---
 
 
 def _facts(view: View, start: dt.date, end: dt.date, measures: Iterable[str]) -> QuerySet[StatFact]:
+    """The fine facts: for a breakdown by area, category, channel or nature."""
     return StatFact.objects.filter(view.node_q(), day__gte=start, day__lte=end, measure__in=sorted(set(measures)))
 
 
+def _daily(view: View, start: dt.date, end: dt.date, measures: Iterable[str]) -> QuerySet[StatDaily]:
+    """The coarse rollup (StatDaily): whatever asks for no category, channel, nature or area (issue 10)."""
+    return StatDaily.objects.filter(view.node_q(), day__gte=start, day__lte=end, measure__in=sorted(set(measures)))
+
+
 def measure_sums(view: View, start: dt.date, end: dt.date, measures: Iterable[str]) -> dict[str, int]:
-    rows = _facts(view, start, end, measures).values("measure").annotate(total=Sum("value"))
+    rows = _daily(view, start, end, measures).values("measure").annotate(total=Sum("value"))
     return {r["measure"]: int(r["total"] or 0) for r in rows}
 
 
@@ -386,7 +395,7 @@ def series(view: View, kpi: Kpi, start: dt.date, end: dt.date, interval: str) ->
         for n in range((last - first).days + 1):
             index[first + dt.timedelta(days=n)] = i
     sums: list[dict[str, int]] = [defaultdict(int) for _ in buckets]
-    rows = _facts(view, start, end, catalogue.measures_of(kpi)).values("day", "measure").annotate(total=Sum("value"))
+    rows = _daily(view, start, end, catalogue.measures_of(kpi)).values("day", "measure").annotate(total=Sum("value"))
     for r in rows:
         sums[index[r["day"]]][r["measure"]] += int(r["total"] or 0)
     points = []
@@ -498,11 +507,11 @@ def breakdown(
         if by == "unit":
             own = view.user.unit
             assert own is not None  # noqa: S101
-            qs = StatFact.objects.filter(
+            daily = StatDaily.objects.filter(
                 day__gte=start, day__lte=end, measure__in=sorted(measures), direct=True
             ).exclude(view.accused_q())
             scope = _path_q("node__path", view.scope_path()) if view.oversees else Q(node_id=own.pk)
-            qs = qs.filter(scope)
+            qs: QuerySet[Any] = daily.filter(scope)
             field = "node_id"
         else:
             qs = _facts(view, start, end, measures)

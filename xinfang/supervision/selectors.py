@@ -15,6 +15,7 @@ from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subque
 from django.utils.translation import gettext as _
 
 from xinfang.core.errors import InvalidInput
+from xinfang.core.limits import is_id
 from xinfang.orgs.models import SEGMENT, User
 from xinfang.petitions import selectors as petition_selectors
 from xinfang.petitions.models import Clock, ClockQuerySet, Petition
@@ -101,7 +102,7 @@ def annotate_petition_level(petitions: QuerySet[Petition], today: dt.date) -> Qu
 def _as_id(key: str) -> int | None:
     """A key of ASCII digits that fits a database id, else None (a 编号 is looked up first, as in
     ``petition_get_visible``)."""
-    return int(key) if key.isascii() and key.isdigit() and len(key) <= 18 else None
+    return int(key) if is_id(key) else None
 
 
 def petitions_by_keys(user: User, keys: Iterable[str], *, field: str = "petition") -> list[Petition]:

@@ -23,11 +23,12 @@ from rest_framework import serializers as drf
 
 from xinfang.core.articles import article_text
 from xinfang.core.errors import DomainError
+from xinfang.core.limits import is_id
 from xinfang.orgs.models import UnitType, User
 from xinfang.petitions.api.views import ACTIONS, ActionSpec
 from xinfang.petitions.models import Petition
 from xinfang.petitions.workflow import TRANSITIONS, Action
-from xinfang.workbench.selectors import UnitOption, unit_options
+from xinfang.workbench.selectors import UnitOption, unit_options, unit_staff
 
 # Labels of the serializers' fields as a person reads them; the action-specific ones win.
 FIELD_LABELS: dict[str, Promise] = {
@@ -57,6 +58,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "previous": _("Number of the earlier petition"),
     "accused_unit": _("Unit accused"),
     "no_unit": _("No unit is accused (a person only)"),
+    "assignee": _("Handler in charge"),
 }
 ACTION_FIELD_LABELS: dict[tuple[Action, str], Promise] = {
     (Action.REFER_DISCIPLINE, "to_unit"): _("Discipline inspection and supervision organ"),
@@ -77,6 +79,7 @@ FIELD_HELP: dict[tuple[Action, str], Promise] = {
     (Action.ESCALATE_DISPUTE, "units"): _("Choose at least two units; their common superior decides."),
 }
 ACTION_HINTS: dict[Action, Promise] = {
+    Action.ASSIGN_HANDLER: _("Name the staff member of your unit who owns this item; the change is on the timeline."),
     Action.CONFIRM_ACCUSED: _(
         "Art. 30 ¶3: say which unit the accusation is about, or that it is about a person only. Until then it "
         "cannot be routed; it is never sent to the unit it accuses or names."
@@ -152,7 +155,8 @@ def _kind(f: drf.Field[Any, Any, Any, Any]) -> str:
     if isinstance(f, drf.ManyRelatedField):
         return "units"
     if isinstance(f, drf.PrimaryKeyRelatedField):
-        return "unit"
+        # A person (指定承办人) is chosen from a short list of the holding unit's staff; anything else is a unit.
+        return "select" if f.queryset is not None and f.queryset.model is User else "unit"
     if isinstance(f, drf.ChoiceField):
         return "select"
     if isinstance(f, drf.BooleanField):
@@ -174,7 +178,7 @@ def _field_order(view: FieldView) -> int:
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit()]
+    return [int(v) for v in values if is_id(v)]
 
 
 class BaseActionForm:
@@ -329,6 +333,8 @@ class ActionForm(BaseActionForm):
             view.value = _initial(self.action, name)
         if isinstance(f, drf.ChoiceField):
             view.choices = [(str(k), str(v)) for k, v in f.choices.items()]
+        if kind == "select" and isinstance(f, drf.PrimaryKeyRelatedField):
+            view.choices = [(str(u.pk), str(u)) for u in unit_staff(self.petition.current_unit_id)]
         if isinstance(f, drf.IntegerField):
             view.attrs = {"min": f.min_value, "max": f.max_value}
         if isinstance(f, drf.CharField) and f.max_length:

@@ -7,6 +7,7 @@ The forms parse input and check types and the counter checklist (五必问); the
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -22,11 +23,15 @@ from django_stubs_ext import StrPromise
 
 from xinfang.core import timeutil
 from xinfang.core.errors import DomainError
-from xinfang.orgs.models import Unit, UnitType, User
+from xinfang.core.limits import is_id
+from xinfang.orgs.models import Level, Unit, UnitType, User
 from xinfang.petitions import selectors
 from xinfang.petitions.models import FIVE_QUESTION_CHANNELS, Attachment, Category, Channel, Nature, Petition, Petitioner
 from xinfang.petitions.services import IntakeData, PetitionerData
 from xinfang.petitions.services.intake import FIVE_QUESTIONS
+from xinfang.petitions.workflow import State
+from xinfang.portal import selectors as portal
+from xinfang.supervision.models import WarningLevel
 from xinfang.workbench.actionforms import MultipleFileField
 from xinfang.workbench.selectors import Filters
 
@@ -77,8 +82,14 @@ class InboxFilterForm(forms.Form):
         required=False,
         choices=[("", _("All")), *Nature.choices],
     )
+    state = forms.ChoiceField(label=_label(Petition, "state"), required=False, choices=[("", _("All")), *State.choices])
+    level = forms.ChoiceField(
+        label=_("Warning level"), required=False, choices=[("", _("All")), *WarningLevel.choices]
+    )
     urgent = forms.BooleanField(label=_label(Petition, "is_urgent"), required=False)
     repeat = forms.BooleanField(label=_label(Petition, "is_repeat"), required=False)
+    supervised = forms.BooleanField(label=_("Under supervision (督办)"), required=False)
+    backlog = forms.BooleanField(label=_("Backlog or key case (积案)"), required=False)
     received_from = forms.DateField(
         label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -109,6 +120,10 @@ class InboxFilterForm(forms.Form):
             current_unit=d.get("current_unit"),
             within=d.get("within"),
             area=d.get("area") or "",
+            state=d.get("state", ""),
+            level=d.get("level", ""),
+            supervised=bool(d.get("supervised")),
+            backlog=bool(d.get("backlog")),
         )
 
     def drill_down(self) -> list[str]:
@@ -141,6 +156,11 @@ class InboxFilterForm(forms.Form):
 # ---------------------------------------------------------------- registration
 
 STAFF_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.ONLINE]
+# 五必问 whose answers are the petition's own request and facts fields (one set, which the documents quote).
+ANSWERED_IN_THE_MATTER: dict[str, StrPromise] = {
+    "facts": _("The answer goes in “Facts and reasons” under “The matter”."),
+    "request_and_reasons": _("The answer goes in “Request” under “The matter”."),
+}
 QUESTION_LABELS: dict[str, StrPromise] = {
     "facts": _("Facts"),
     "request_and_reasons": _("Request and reasons"),
@@ -150,20 +170,44 @@ QUESTION_LABELS: dict[str, StrPromise] = {
 }
 
 
-def _category_choices() -> list[tuple[Any, Any]]:
-    """Level-3 categories grouped under their level-1 name (one query)."""
-    groups: dict[str, list[tuple[int, str]]] = {}
-    for pk, full_name in Category.objects.filter(level=3).order_by("full_name").values_list("pk", "full_name"):
-        head, _sep, rest = full_name.partition(" / ")
-        groups.setdefault(head, []).append((pk, rest or head))
-    return [("", _("(none)")), *groups.items()]
+# 问题属地 as four cascading selects (the portal's area picker); the deepest chosen is the problem_division_code.
+AREA_FIELDS = {f"area_{level}": level for level in portal.REGION_LEVELS}
+
+
+def area_chain(code: str) -> dict[str, str]:
+    """The picker's selection for a division code: its government and the governments above it, by level."""
+    if not is_id(code) or len(code) not in (6, 9):
+        return {}
+    unit = Unit.objects.filter(unit_type=UnitType.GOVERNMENT, division_code=code).order_by("-depth").first()
+    chain: dict[str, str] = {}
+    while unit is not None and unit.unit_type == UnitType.GOVERNMENT:
+        if unit.level in portal.REGION_LEVELS:
+            chain.setdefault(unit.level, unit.division_code)
+        unit = unit.parent
+    return chain
+
+
+def _area_attrs(level: str) -> dict[str, str]:
+    """htmx: choosing a level loads the levels below it and the code (out of band; the select keeps focus)."""
+    return {
+        "hx-get": reverse("workbench:register_area"),
+        "hx-trigger": "change",
+        "hx-include": "#area-picker",
+        "hx-vals": json.dumps({"level": level}),
+        "hx-swap": "none",
+    }
 
 
 class RegistrationForm(forms.ModelForm[Petition]):
     """What the petition says and how it came in. Labels are the model's (already translated)."""
 
     channel = forms.ChoiceField(label=_label(Petition, "channel"), choices=[("", "—"), *STAFF_CHANNELS])
-    category = forms.TypedChoiceField(label=_label(Petition, "category"), required=False, coerce=int, empty_value=None)
+    # The category tree is searched (htmx) and browsed; the chosen node posts as ``category`` (any level).
+    category = forms.IntegerField(label=_label(Petition, "category"), required=False, widget=forms.HiddenInput)
+    area_province = forms.ChoiceField(label=Level.PROVINCE.label, required=False)
+    area_city = forms.ChoiceField(label=Level.CITY.label, required=False)
+    area_county = forms.ChoiceField(label=_("County or district"), required=False)
+    area_township = forms.ChoiceField(label=Level.TOWNSHIP.label, required=False)
     previous = forms.CharField(
         label=_label(Petition, "previous"),
         required=False,
@@ -209,18 +253,53 @@ class RegistrationForm(forms.ModelForm[Petition]):
             "received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "request": forms.Textarea(attrs={"rows": 4}),
             "facts_and_reasons": forms.Textarea(attrs={"rows": 6}),
-            "problem_division_code": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "problem_division_code": forms.HiddenInput,
         }
         help_texts = {
-            "problem_division_code": _("6 digits (county) or 9 digits (township), GB/T 2260."),
             "head_count": _("How many people came or signed."),
+            "request": _(
+                "What the petitioner asks for: the answer to the five questions' “request and reasons”. "
+                "Documents quote it."
+            ),
+            "facts_and_reasons": _(
+                "What happened, when, where and who is involved: the answer to the five questions' “facts”. "
+                "Documents quote it."
+            ),
         }
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("received_on", timeutil.today())
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["category"].choices = _category_choices()  # type: ignore[attr-defined]
+        self.area_selected = self._area_selected()
+        for name, (level, choices) in zip(
+            AREA_FIELDS, portal.region_choices(self.area_selected).items(), strict=True
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrowing for the type checker
+            field.choices = [("", "—"), *choices]
+            field.widget.attrs.update(_area_attrs(level))
+            if not self.is_bound:
+                self.initial[name] = self.area_selected.get(level, "")
+        self.area_options = {name: list(self.fields[name].choices)[1:] for name in AREA_FIELDS}  # type: ignore[attr-defined]
+
+    def _area_selected(self) -> dict[str, str]:
+        """The chosen area per level: the posted selects, else the chain of a posted or initial code."""
+        source = self.data if self.is_bound else self.initial
+        chosen = {level: str(source.get(name, "") or "") for name, level in AREA_FIELDS.items()}
+        if any(chosen.values()):
+            return chosen
+        return area_chain(str(source.get(self.add_prefix("problem_division_code"), "") or ""))
+
+    def area_code(self) -> str:
+        """The deepest chosen area whose choice is valid under the level above (a forged value ends the chain)."""
+        code = ""
+        for name in AREA_FIELDS:
+            value = str(self.cleaned_data.get(name) or "")
+            if not value:
+                break
+            code = value
+        return code
 
     def clean_category(self) -> Category | None:
         pk = self.cleaned_data.get("category")
@@ -230,6 +309,15 @@ class RegistrationForm(forms.ModelForm[Petition]):
         if found is None:
             raise ValidationError(_("Choose a category from the list."))
         return found
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if any(self.data.get(name) for name in AREA_FIELDS):
+            if any(name in self.errors for name in AREA_FIELDS):
+                return data
+            data["problem_division_code"] = self.area_code()
+            self.errors.pop("problem_division_code", None)
+        return data
 
     def clean_previous(self) -> Petition | None:
         number = (self.cleaned_data.get("previous") or "").strip().upper()
@@ -253,12 +341,16 @@ class FiveQuestionsForm(forms.Form):
             self.fields[f"asked_{key}"] = forms.BooleanField(
                 label=format_lazy(_("Asked: {}"), QUESTION_LABELS[key]), required=False
             )
+            if key in ANSWERED_IN_THE_MATTER:
+                # One account of the request and the facts: answered once, in the matter's fields.
+                self.fields[f"asked_{key}"].help_text = ANSWERED_IN_THE_MATTER[key]
+                continue
             self.fields[key] = forms.CharField(
                 label=QUESTION_LABELS[key], required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
             )
 
-    def rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
-        return [(self[f"asked_{key}"], self[key]) for key in FIVE_QUESTIONS]
+    def rows(self) -> list[tuple[forms.BoundField, forms.BoundField | None]]:
+        return [(self[f"asked_{key}"], self[key] if key in self.fields else None) for key in FIVE_QUESTIONS]
 
     def require_checklist(self) -> bool:
         """Every question must be ticked for a visit, call or video petition. True when complete."""
@@ -270,6 +362,7 @@ class FiveQuestionsForm(forms.Form):
         return complete
 
     def answers(self) -> dict[str, str]:
+        """The answers typed here: difficulties, history and earlier handling (the other two are the matter's)."""
         return {key: self.cleaned_data.get(key, "") for key in FIVE_QUESTIONS if self.cleaned_data.get(key)}
 
 
@@ -339,7 +432,12 @@ def to_intake(form: RegistrationForm, five: FiveQuestionsForm, people: list[Peti
         is_collective=bool(d.get("is_collective")),
         is_joint=bool(d.get("is_joint")),
         previous=d.get("previous"),
-        five_questions=five.answers() if channel in FIVE_QUESTION_CHANNELS else {},
+        # 五必问: the facts and the request are the matter's fields, so the documents never point elsewhere.
+        five_questions=(
+            {**five.answers(), "facts": d.get("facts_and_reasons", ""), "request_and_reasons": d["request"]}
+            if channel in FIVE_QUESTION_CHANNELS
+            else {}
+        ),
         attachments=list(d.get("attachments") or []),
     )
 

@@ -63,7 +63,9 @@ def headers() -> list[str]:
 
 
 def ledger_queryset(qs: QuerySet[Petition]) -> QuerySet[Petition]:
-    """The list's queryset with what a ledger row needs, newest first (the lists' order)."""
+    """The list's queryset with what a ledger row needs, in the list's order (newest first if it has none)."""
+    if not qs.query.order_by:
+        qs = qs.order_by("-pk")
     return (
         qs.select_related("current_unit", "category")
         .defer("facts_and_reasons", "five_questions", "tracking_code_hash")
@@ -81,7 +83,6 @@ def ledger_queryset(qs: QuerySet[Petition]) -> QuerySet[Petition]:
                 to_attr="ledger_ratings",
             ),
         )
-        .order_by("-pk")
     )
 
 

@@ -4,7 +4,8 @@
   one query each counts the 临期 and 超期 petitions from the clock selectors. The lists reuse the same definitions,
   so a tab's count and its rows never disagree.
 - Search by 编号, text and — only where the user may see identity (``can_see_identity``) — petitioner name.
-- Keyset pagination on ``id`` (never OFFSET).
+- Order by the soonest open deadline (overdue first, items without a counting clock last) or by a column, with
+  keyset pagination on (sort key, id) for every order (never OFFSET).
 - The duplicate-petitioner hint: OPEN petitions of the same 身份证号 or phone. It links matters (Art. 19 ¶3),
   it is not a list of people.
 - Units for the routing picker, with the names of their parent units.
@@ -18,10 +19,13 @@ from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.http import QueryDict
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.core import crypto, timeutil
+from xinfang.core.limits import parse_id
 from xinfang.orgs.models import SEGMENT, Role, Unit, User, ids_in_path
 from xinfang.petitions import selectors
 from xinfang.petitions.identity import id_number_is_valid
@@ -36,6 +40,10 @@ from xinfang.petitions.models import (
     phone_validator,
 )
 from xinfang.petitions.workflow import OPEN_STATES, State
+from xinfang.search import selectors as search_selectors
+from xinfang.supervision.models import OPEN_ORDER_STATUSES, SupervisionOrder
+from xinfang.supervision.selectors import with_levels
+from xinfang.workbench.models import SavedView
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -51,7 +59,7 @@ _EVERYONE: frozenset[str] = frozenset()  # shown to every staff member
 
 @dataclass(frozen=True)
 class Tab:
-    """One inbox tab. ``kind``: held (by state), to_rate, overdue, due_soon, or all (no count)."""
+    """One inbox tab. ``kind``: held (by state), to_rate, mine (承办人), overdue, due_soon, or all (no count)."""
 
     key: str
     label: Promise
@@ -76,9 +84,11 @@ TABS: tuple[Tab, ...] = (
     Tab("overdue", _("Overdue"), "overdue"),
     Tab("to_rate", _("Awaiting rating"), "to_rate", _ROUTERS, frozenset({State.REPLIED})),
     Tab("review", _("Review and re-examination"), "held", _HANDLERS, frozenset({State.REVIEW, State.RECHECK})),
+    Tab("mine", _("My items"), "mine", _ROUTERS),  # 承办人 = me, while my unit holds the item
     Tab("all", _("Everything I can see"), "all"),
 )
 TABS_BY_KEY = {t.key: t for t in TABS}
+_COUNTED_KINDS = frozenset({"held", "to_rate", "mine"})  # counted in the one aggregate of ``tab_counts``
 
 
 def _unit_id(user: User) -> int:
@@ -93,9 +103,11 @@ def _unit_petitions(user: User) -> QuerySet[Petition]:
 
 
 def _tab_q(user: User, tab: Tab) -> Q:
-    """The condition a row of ``_unit_petitions`` meets to be in a held or to_rate tab."""
+    """The condition a row of ``_unit_petitions`` meets to be in a held, mine or to_rate tab."""
     if tab.kind == "held":
         return Q(current_unit_id=_unit_id(user), state__in=sorted(tab.states))
+    if tab.kind == "mine":
+        return Q(current_unit_id=_unit_id(user), assignee_id=user.pk)
     # 待评价: a written reply without any rating yet (the registrar may record one made by phone or letter).
     unrated = ~Exists(Rating.objects.filter(petition_id=OuterRef("pk")))
     return Q(state__in=sorted(tab.states)) & Q(unrated)
@@ -111,7 +123,7 @@ def _clock_petitions(user: User, kind: str, today: dt.date) -> QuerySet[Petition
 
 def tab_counts(user: User, today: dt.date) -> dict[str, int]:
     """Counts of every tab except "all": one aggregate for the state tabs, one query each for the clock tabs."""
-    aggregates = {tab.key: Count("pk", filter=_tab_q(user, tab)) for tab in TABS if tab.kind in {"held", "to_rate"}}
+    aggregates = {tab.key: Count("pk", filter=_tab_q(user, tab)) for tab in TABS if tab.kind in _COUNTED_KINDS}
     counts: dict[str, int] = _unit_petitions(user).aggregate(**aggregates)
     counts["due_soon"] = _clock_petitions(user, "due_soon", today).count()
     counts["overdue"] = _clock_petitions(user, "overdue", today).count()
@@ -130,7 +142,7 @@ def default_tab(tabs: list[Tab], counts: dict[str, int]) -> Tab:
 
 
 def tab_queryset(user: User, tab: Tab, today: dt.date) -> QuerySet[Petition]:
-    if tab.kind in {"held", "to_rate"}:
+    if tab.kind in _COUNTED_KINDS:
         return _unit_petitions(user).filter(_tab_q(user, tab))
     if tab.kind in {"overdue", "due_soon"}:
         return _clock_petitions(user, tab.kind, today)
@@ -152,6 +164,10 @@ class Filters:
     current_unit: int | None = None  # the unit holding it now
     within: int | None = None  # a unit or a unit below it dealt with it (the dashboards' view of one unit)
     area: str = ""  # 问题属地: a division code prefix (2, 4, 6 or 9 digits)
+    state: str = ""
+    level: str = ""  # a warning level of a counting clock (supervision thresholds): due_soon, overdue, severe
+    supervised: bool = False  # 督办: an open supervision order on the petition
+    backlog: bool = False  # 积案 / 重点: a confirmed, active casework case
 
     @property
     def any(self) -> bool:
@@ -172,16 +188,13 @@ def category_and_descendants(category_id: int) -> list[int]:
 
 def identity_q(user: User) -> Q:
     """Rows whose petitioners this user may see unmasked: the query form of ``selectors.can_see_identity``."""
-    uid = _unit_id(user)
-    return Q(registering_unit_id=uid) | Q(current_unit_id=uid) | Q(handling_unit_id=uid)
+    return selectors.identity_q(user)
 
 
 def search_q(user: User, text: str) -> Q:
-    """编号 (exact), title or request (contains), or petitioner name where the user may see identity."""
-    text = text.strip()
-    q = Q(number=text.upper()) | Q(title__icontains=text) | Q(request__icontains=text)
-    named = Petitioner.objects.filter(name__icontains=text).values("petition_id")
-    return q | (Q(pk__in=named) & identity_q(user))
+    """编号 (exact), full-text words (jieba; the search app's index), or — where the user may see identity —
+    petitioner name, phone or 身份证号 (exact, through the keyed hash). See ``xinfang.search.selectors``."""
+    return search_selectors.search_q(user, text)
 
 
 def apply_filters(qs: QuerySet[Petition], user: User, filters: Filters) -> QuerySet[Petition]:
@@ -208,6 +221,18 @@ def apply_filters(qs: QuerySet[Petition], user: User, filters: Filters) -> Query
         qs = qs.filter(pk__in=PetitionAccess.objects.filter(unit_path__startswith=path).values("petition_id"))
     if filters.area:
         qs = qs.filter(problem_division_code__startswith=filters.area)
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.level:
+        leveled = with_levels(Clock.objects.all(), timeutil.today()).filter(level=filters.level)  # type: ignore[misc]
+        qs = qs.filter(pk__in=leveled.order_by().values("petition_id"))
+    if filters.supervised:
+        orders = SupervisionOrder.objects.filter(petition_id=OuterRef("pk"), status__in=OPEN_ORDER_STATUSES)
+        qs = qs.filter(Exists(orders))
+    if filters.backlog:
+        from xinfang.casework.models import ACTIVE_STATUSES, BacklogCase
+
+        qs = qs.filter(Exists(BacklogCase.objects.filter(petition_id=OuterRef("pk"), status__in=ACTIVE_STATUSES)))
     if filters.q.strip():
         qs = qs.filter(search_q(user, filters.q))
     return qs
@@ -216,26 +241,115 @@ def apply_filters(qs: QuerySet[Petition], user: User, filters: Filters) -> Query
 _LIST_DEFERRED = ("request", "facts_and_reasons", "five_questions", "tracking_code_hash")
 
 
-def page(qs: QuerySet[Petition], after: int | None, size: int = PAGE_SIZE) -> tuple[list[Petition], int | None]:
-    """Keyset page newest first: rows with id below ``after``; returns the rows and the next cursor (or None)."""
-    if after is not None:
-        qs = qs.filter(pk__lt=after)
-    next_due = (
-        Clock.objects.filter(petition_id=OuterRef("pk"), stopped_on__isnull=True, is_obligation=True)
-        .order_by("due")
-        .values("due")[:1]
+# ---------------------------------------------------------------- order and keyset pages
+
+# Sortable columns: the sort key of each (an expression on Petition) and whether its values are dates.
+SORT_KEYS: dict[str, str] = {
+    "due": "next_due",  # the soonest counting obligation (annotated below)
+    "number": "number",
+    "received": "received_on",
+    "state": "state",
+    "unit": "current_unit__name",
+}
+_DATE_KEYS = frozenset({"due", "received"})
+DEFAULT_SORT = "due"
+
+
+@dataclass(frozen=True)
+class Sort:
+    """A column and a direction. Values without a key (no counting clock) come last in either direction."""
+
+    key: str = DEFAULT_SORT
+    descending: bool = False
+
+    @classmethod
+    def parse(cls, raw: str | None) -> Sort:
+        """``"due"``, ``"-received"`` …; anything else is the default order (a hand-made link is not an error)."""
+        text = (raw or "").strip()
+        descending = text.startswith("-")
+        key = text.removeprefix("-")
+        return cls(key, descending) if key in SORT_KEYS else cls()
+
+    @property
+    def param(self) -> str:
+        return f"-{self.key}" if self.descending else self.key
+
+    def toggled(self, key: str) -> str:
+        """The ``sort`` parameter of a column header: the other direction when it is the current column."""
+        if key == self.key:
+            return key if self.descending else f"-{key}"
+        return key
+
+
+def next_due() -> Subquery:
+    """The soonest due date of a petition's counting obligations (MIN over the partial index on open clocks)."""
+    return Subquery(
+        Clock.objects.counting()
+        .obligations()
+        .filter(petition_id=OuterRef("pk"))
+        .order_by()
+        .values("petition_id")
+        .annotate(soonest=Min("due"))
+        .values("soonest")
     )
-    rows = cast(
-        list[Petition],
-        list(
-            qs.select_related("current_unit")
-            .defer(*_LIST_DEFERRED)
-            .annotate(next_due=Subquery(next_due))
-            .order_by("-pk")[: size + 1]
-        ),
-    )
+
+
+def encode_cursor(sort: Sort, row: Petition) -> str:
+    value = getattr(row, "sort_key", None)
+    if value is None:
+        return f"n:~{row.pk}"
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    return f"v:{text}~{row.pk}"
+
+
+def decode_cursor(sort: Sort, raw: str | None) -> tuple[bool, object, int] | None:
+    """(has a value, the value, id) from ``encode_cursor``'s text; None when absent or not understood."""
+    if not raw:
+        return None
+    head, sep, tail = raw.rpartition("~")
+    pk = parse_id(tail)
+    if not sep or pk is None or head[:2] not in {"v:", "n:"}:
+        return None
+    if head.startswith("n:"):
+        return (False, None, pk)
+    text = head[2:]
+    if sort.key in _DATE_KEYS:
+        try:
+            return (True, dt.date.fromisoformat(text), pk)
+        except ValueError:
+            return None
+    return (True, text, pk)
+
+
+def sorted_rows(qs: QuerySet[Petition], sort: Sort) -> QuerySet[Petition]:
+    """Annotated with ``next_due`` and ``sort_key``, ordered by (sort key, id), rows without a key last."""
+    qs = qs.annotate(next_due=next_due())
+    qs = qs.annotate(sort_key=F(SORT_KEYS[sort.key]))
+    if sort.descending:
+        return qs.order_by(F("sort_key").desc(nulls_last=True), "-pk")
+    return qs.order_by(F("sort_key").asc(nulls_last=True), "pk")
+
+
+def _after(sort: Sort, cursor: tuple[bool, object, int]) -> Q:
+    """Rows after the cursor in the order of ``sorted_rows``."""
+    has_value, value, pk = cursor
+    beyond, pk_beyond = ("sort_key__lt", "pk__lt") if sort.descending else ("sort_key__gt", "pk__gt")
+    if not has_value:
+        return Q(sort_key__isnull=True, **{pk_beyond: pk})
+    return Q(**{beyond: value}) | Q(sort_key=value, **{pk_beyond: pk}) | Q(sort_key__isnull=True)
+
+
+def page(
+    qs: QuerySet[Petition], sort: Sort, after: str | None, size: int = PAGE_SIZE
+) -> tuple[list[Petition], str | None]:
+    """One keyset page in ``sort`` order after the cursor ``after``; the rows and the next cursor (or None)."""
+    qs = sorted_rows(qs, sort)
+    cursor = decode_cursor(sort, after)
+    if cursor is not None:
+        qs = qs.filter(_after(sort, cursor))
+    rows = cast(list[Petition], list(qs.select_related("current_unit", "assignee").defer(*_LIST_DEFERRED)[: size + 1]))
     if len(rows) > size:
-        return rows[:size], rows[size - 1].pk
+        return rows[:size], encode_cursor(sort, rows[size - 1])
     return rows, None
 
 
@@ -273,9 +387,9 @@ def open_matters_of_petitioner(user: User, *, id_number: str = "", phone: str = 
     phone = phone.strip()
     match = Q()
     if id_number and id_number_is_valid(id_number):
-        match |= Q(id_number=id_number)
+        match |= Q(id_number_hash=crypto.id_number_hash(id_number))
     if phone and phone_is_valid(phone):
-        match |= Q(phone=phone)
+        match |= Q(phone_hash=crypto.phone_hash(phone))
     if not match:
         return []
     rows = list(
@@ -361,3 +475,73 @@ def picker_scope_for_registration(user: User) -> str:
     """Where a registrar looks for the unit complained about: their whole province (top of their tree)."""
     assert user.unit is not None  # noqa: S101 - unit staff only
     return user.unit.path[:SEGMENT]
+
+
+def unit_staff(unit_id: int) -> list[User]:
+    """The active staff of a unit, by name: who a head may name as 承办人."""
+    return list(User.objects.filter(unit_id=unit_id, is_active=True).order_by("full_name", "username"))
+
+
+# ---------------------------------------------------------------- saved views and columns
+
+# The inbox's optional columns (编号 always shows: it is the link). Stored in a view's params as ``cols``.
+COLUMNS: tuple[tuple[str, Promise], ...] = (
+    ("title", _("Title")),
+    ("state", _("State")),
+    ("channel", _("Channel")),
+    ("current_unit", _("Current unit")),
+    ("assignee", _("Handler in charge")),
+    ("received_on", _("Received on")),
+    ("due", _("Next time limit")),
+)
+COLUMN_KEYS = tuple(key for key, _label in COLUMNS)
+VIEW_PARAM_KEYS = frozenset(
+    {
+        "tab",
+        "sort",
+        "cols",
+        "q",
+        "channel",
+        "nature",
+        "state",
+        "level",
+        "urgent",
+        "repeat",
+        "supervised",
+        "backlog",
+        "received_from",
+        "received_to",
+        "category",
+        "unit",
+        "current_unit",
+        "within",
+        "area",
+    }
+)
+
+
+def view_params(data: QueryDict) -> dict[str, list[str]]:
+    """The part of an inbox query a saved view keeps (no cursor, no view id), empty values dropped."""
+    out: dict[str, list[str]] = {}
+    for key in sorted(VIEW_PARAM_KEYS):
+        values = [v for v in data.getlist(key) if v.strip()][:20]
+        if values:
+            out[key] = values
+    return out
+
+
+def params_query(params: dict[str, list[str]]) -> QueryDict:
+    q = QueryDict(mutable=True)
+    for key, values in params.items():
+        if key in VIEW_PARAM_KEYS and isinstance(values, list):
+            q.setlist(key, [str(v) for v in values])
+    return q
+
+
+def saved_views_for(user: User) -> QuerySet[SavedView]:
+    """The user's own views and those shared with their unit, by name."""
+    return (
+        SavedView.objects.filter(Q(owner=user) | Q(unit_id=_unit_id(user), shared=True))
+        .select_related("owner")
+        .order_by("name", "pk")
+    )

@@ -211,9 +211,12 @@ def test_every_api_operation_answers_as_its_schema_says(db, wsgi_app, monkeypatc
     identities = {"anonymous": {}} | {role: {"Authorization": f"Token {tokens[role]}"} for role in ROLES}
     found: list[Failed] = []
     calls = 0
-    for result in schema.get_all_operations():
+    operations = [result.ok() for result in schema.get_all_operations()]
+    # Logout revokes the token it is sent with: it goes last, so that every other operation is called signed in.
+    operations.sort(key=lambda op: op.path == "/api/v1/auth/logout/")
+    for op in operations:
         for mode in MODES:
-            n, failed = _fuzz(result.ok(), mode, identities, known)
+            n, failed = _fuzz(op, mode, identities, known)
             calls += n
             found.extend(failed)
     report = _report(found, calls)

@@ -26,6 +26,8 @@ def test_check_deploy_is_clean_with_production_settings():
         "WARNING",
         XINFANG_DEBUG="0",
         XINFANG_SECRET_KEY="x" * 64 + "-production-like-secret-for-the-check",
+        XINFANG_FIELD_KEYS="YmVuY2gtb25seS1maWVsZC1rZXktbm90LXNlY3JldCE=",  # a valid Fernet key (test only)
+        XINFANG_HASH_KEY="h" * 48,
         XINFANG_ALLOWED_HOSTS="xinfang.example.gov.cn",
     )
     assert result.returncode == 0, result.stdout + result.stderr

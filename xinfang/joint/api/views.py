@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from xinfang.core import timeutil
 from xinfang.core.api import staff_user
 from xinfang.core.errors import InvalidInput, NotPermitted
-from xinfang.core.limits import id_param
+from xinfang.core.limits import id_param, parse_id
 from xinfang.joint import selectors, services
 from xinfang.joint.api import serializers as s
 from xinfang.joint.models import (
@@ -60,7 +60,7 @@ def _user(request: Request) -> User:
 
 
 def _pick(qs: QuerySet[Any], pk: Any, field: str) -> Any:
-    row = qs.filter(pk=pk).first() if str(pk).isdigit() else None
+    row = qs.filter(pk=pk_).first() if (pk_ := parse_id(pk)) is not None else None
     if row is None:
         raise InvalidInput(_("No such record that you can see."), field=field)
     return row

@@ -40,7 +40,7 @@ def fake_apps(monkeypatch):
 
 
 def test_the_schedule_is_the_union_of_the_apps_schedules(fake_apps):
-    schedule = jobs.build_beat_schedule(["fakeapp_a", "fakeapp_b", "xinfang.core"])  # core has no tasks module
+    schedule = jobs.build_beat_schedule(["fakeapp_a", "fakeapp_b", "xinfang.orgs"])  # orgs has no tasks module
     assert set(schedule) == {"a.daily", "b.weekly"}
     assert schedule["a.daily"]["task"] == "fakeapp_a.tasks.daily"
 

@@ -41,10 +41,9 @@ REDIS_URL = os.environ.get("XINFANG_REDIS_URL", "").strip()
 REQUIRE_REDIS = os.environ.get("XINFANG_REQUIRE_REDIS", "").strip().lower() in {"1", "true", "yes", "on"}
 SWITCHED = ("broker_url", "result_backend", "task_always_eager")
 
-# Under pytest-xdist (``make test`` runs ``--dist loadgroup``) these tests run one after another on one worker: each
-# purges the shared Redis queue and starts a Celery worker on it, which would take the other test's tasks and run
-# them against the wrong test database.
-pytestmark = pytest.mark.xdist_group("redis")
+# Under pytest-xdist these tests must run one after another on one worker (``make test`` runs ``--dist loadfile``,
+# which keeps a file together): each purges the shared Redis queue and starts a Celery worker on it, which would
+# take the other test's tasks and run them against the wrong test database. Keep them in this one file.
 
 
 def _reset_connections() -> None:

@@ -45,11 +45,12 @@ def test_a_superuser_without_a_unit_may_list_units():
 
 
 def test_token_authentication_is_accepted(tree):
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     user = UserFactory.create(unit=tree["县政府"])
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    _instance, token = AuthToken.objects.create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get(UNITS).status_code == 200
 
 

@@ -240,6 +240,12 @@ class EarlierPetitionField(serializers.Field):  # type: ignore[type-arg]
         return value.number
 
 
+class AssignHandlerSerializer(NoteSerializer):
+    """指定承办人: a staff member of the holding unit (the service checks the unit), or null to clear."""
+
+    assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(unit__isnull=False), allow_null=True)
+
+
 class ConfirmAccusedSerializer(NoteSerializer):
     """确认被反映单位 (Art. 30 ¶3): the accused unit, or ``no_unit`` when a person only (or no unit) is accused."""
 

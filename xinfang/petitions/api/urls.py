@@ -1,7 +1,7 @@
 from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
 
-from xinfang.core.api import TokenView
+from xinfang.core.api import TokenRevokeView, TokenView
 from xinfang.petitions.api import audit, views
 
 router = SimpleRouter()
@@ -9,6 +9,7 @@ router.register("petitions", views.PetitionViewSet, basename="petition")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/logout/", TokenRevokeView.as_view(), name="api-logout"),
     path("track/<str:number>", views.TrackView.as_view(), name="track"),
     path("track/<str:number>/attachments/", views.TrackAttachView.as_view(), name="track-attachments"),
     path("track/<str:number>/rate/", views.TrackRateView.as_view(), name="track-rate"),

@@ -29,7 +29,7 @@ from xinfang.core.api import optional_user, staff_user
 from xinfang.core.audit import identity_read_record
 from xinfang.core.errors import InvalidInput
 from xinfang.core.files import protected_file_response
-from xinfang.core.limits import id_param
+from xinfang.core.limits import id_param, is_id
 from xinfang.core.models import IdentitySurface
 from xinfang.core.throttling import ClientIdentMixin, guess_failed, guess_wait
 from xinfang.orgs.models import User
@@ -205,6 +205,12 @@ ACTIONS: dict[Action, ActionSpec] = {
         s.ConfirmAccusedSerializer,
         lambda p, u, d: services.petition_confirm_accused(
             petition=p, actor=u, accused_unit=d["accused_unit"], note=d["note"]
+        ),
+    ),
+    Action.ASSIGN_HANDLER: ActionSpec(
+        s.AssignHandlerSerializer,
+        lambda p, u, d: services.petition_assign_handler(
+            petition=p, actor=u, assignee=d["assignee"], note=d["note"]
         ),
     ),
     Action.LINK_REPEAT: ActionSpec(
@@ -554,7 +560,7 @@ class ClockListView(generics.ListAPIView[Clock]):
             qs = selectors.overdue_clocks(user, today)
         else:
             raw = self.request.query_params.get("days", str(settings.XINFANG_DUE_SOON_DAYS))
-            if not raw.isdigit() or not 0 <= int(raw) <= 60:
+            if not is_id(raw) or not 0 <= int(raw) <= 60:
                 raise InvalidInput(_("days must be a whole number from 0 to 60."), field="days")
             qs = selectors.due_soon_clocks(user, today, int(raw))
         return qs.select_related("owing_unit", "petition")

@@ -20,6 +20,7 @@ from xinfang.petitions.services.oversight import (
     petition_supervise,
     petition_take_charge,
 )
+from xinfang.petitions.services.ownership import petition_assign_handler
 from xinfang.petitions.services.repeats import petition_link_repeat
 from xinfang.petitions.services.review import (
     petition_close,
@@ -53,6 +54,7 @@ __all__ = [
     "petition_approve_decision",
     "petition_approve_extension",
     "petition_assign",
+    "petition_assign_handler",
     "petition_close",
     "petition_confirm_accused",
     "petition_coordinate",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -101,6 +101,24 @@ def next_number(unit: Unit, year: int) -> str:
     return f"{unit.code}-{year}-{last:06d}"
 
 
+def one_account(data: IntakeData) -> IntakeData:
+    """One account of what the petitioner asks and why (Art. 19): the 五必问 "request and reasons" and "facts"
+    answers and the petition's ``request`` and ``facts_and_reasons`` are the same text — whichever was given fills
+    the other, so the documents (which quote the petition's fields) never read "see the five questions"."""
+    if data.channel not in FIVE_QUESTION_CHANNELS or not isinstance(data.five_questions, dict):
+        return data
+    five = dict(data.five_questions)
+    request, facts = data.request, data.facts_and_reasons
+    for key, text in (("request_and_reasons", request), ("facts", facts)):
+        if not str(five.get(key) or "").strip() and text.strip():
+            five[key] = text
+    if not request.strip():
+        request = str(five.get("request_and_reasons") or "")
+    if not facts.strip():
+        facts = str(five.get("facts") or "")
+    return replace(data, request=request, facts_and_reasons=facts, five_questions=five)
+
+
 def _validate(data: IntakeData, unit: Unit) -> None:
     if data.channel not in Channel.values:
         raise InvalidInput(_("Unknown channel."), field="channel")
@@ -193,6 +211,7 @@ def petition_register(
     else:
         if actor.unit_id != unit.pk or not actor.has_role(Role.REGISTRAR):
             raise NotPermitted(_("Only a registrar of the receiving unit can register a petition."))
+    data = one_account(data)
     _validate(data, unit)
     received = data.received_on or timeutil.today()
     code = new_tracking_code()

@@ -185,6 +185,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     # 确认被反映单位 (Art. 30 ¶3): the holder's routers only.
     "confirm-accused": Endpoint("post", "/api/v1/petitions/{key}/confirm-accused/", State.REGISTERED,
                                 lambda w: {"no_unit": True}, ROUTE_AT_A),
+    # 指定承办人: the head of the holding unit only.
+    "assign-handler": Endpoint("post", "/api/v1/petitions/{key}/assign-handler/", State.HANDLING,
+                               lambda w: {"assignee": w.people.handler_b.pk}, HEAD_AT_B),
     "attachments": Endpoint("post", "/api/v1/petitions/{key}/attachments/", State.HANDLING, _files,
                            (401, 404,  201,  201,  201,  403,  404,  404,  404,  404), multipart=True),
     "attachment-download": Endpoint("get", "/api/v1/petitions/{key}/attachments/{attachment_id}/", State.HANDLING,
@@ -210,6 +213,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     # Each persona asks for a token with its own password; anonymous sends a wrong one.
     "auth-token": Endpoint("post", "/api/v1/auth/token/", None, None,
                            (400, 200,  200,  200,  200,  200,  200,  200,  200,  200)),
+    # Revokes the token it is sent with; these clients sign in without one (force_authenticate): nothing to revoke.
+    "auth-logout": Endpoint("post", "/api/v1/auth/logout/", None, None,
+                            (401, 400,  400,  400,  400,  400,  400,  400,  400,  400)),
     "me": Endpoint("get", "/api/v1/me/", None, None, ALL_STAFF_OK),
     "units": Endpoint("get", "/api/v1/units/", None, None, UNIT_STAFF),
     "unit": Endpoint("get", "/api/v1/units/{id}/", None, None, UNIT_STAFF),
@@ -292,7 +298,7 @@ def test_api_permission_matrix(world: World, name: str, persona: str, expected: 
 # Apps whose endpoints have their own permission table (``<app>/tests/test_permissions.py``), each with a test
 # like the one below for its own prefix.
 OWN_MATRICES = tuple(
-    f"/api/v1/{app}/" for app in ("insight", "notify", "supervision", "reception", "casework", "joint", "stats")
+    f"/api/v1/{app}/" for app in ("insight", "notify", "supervision", "reception", "casework", "joint", "stats", "audit")
 )
 
 

@@ -80,6 +80,8 @@ HAPPY: dict[Action, tuple[str, str, dict[str, Any]]] = {
     # The same petitioner's earlier, closed item (every world petition is 张三's).
     Action.LINK_REPEAT: (State.REGISTERED, "registrar_a", {"previous": State.CLOSED, "note": "同一事项再次来信"}),
     Action.CONFIRM_ACCUSED: (State.REGISTERED, "registrar_a", {"accused_unit": "environment", "note": "核实"}),
+    # 指定承办人: the head of the holding unit names one of its staff.
+    Action.ASSIGN_HANDLER: (State.HANDLING, "head_b", {"assignee": "handler_b", "note": "由王承办负责"}),
 }
 # What each happy path leaves behind besides the event (checked on the database, not on the response).
 DOCUMENTS = {
@@ -108,6 +110,8 @@ def _resolve(world: World, body: dict[str, Any]) -> dict[str, Any]:
         out["accused_unit"] = getattr(world.tree, out["accused_unit"]).pk
     if "units" in out:
         out["units"] = [getattr(world.tree, name).pk for name in out["units"]]
+    if "assignee" in out:  # a persona becomes that user's id
+        out["assignee"] = getattr(world.people, out["assignee"]).pk
     if "previous" in out:  # a world key becomes that petition's 编号
         out["previous"] = world.petitions[out["previous"]].number
     return out
@@ -267,7 +271,7 @@ def test_token_authentication(world: World) -> None:
     assert response.status_code == 200
     token = response.json()["token"]
     again = client.post("/api/v1/auth/token/", {"username": "handler_b", "password": PASSWORD}, format="json")
-    assert again.json()["token"] == token  # one token per account
+    assert again.json()["token"] != token  # each sign-in issues its own token (hashed, expiring: core/auth.py)
 
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     inbox = client.get("/api/v1/petitions/", {"box": "inbox"})

@@ -115,6 +115,9 @@ CALLS: dict[Action, Call] = {
     Action.CONFIRM_ACCUSED: lambda w, p: services.petition_confirm_accused(
         petition=p, actor=w.people.registrar_a, accused_unit=None
     ),
+    Action.ASSIGN_HANDLER: lambda w, p: services.petition_assign_handler(
+        petition=p, actor=w.people.head_b, assignee=w.people.handler_b
+    ),
     Action.SUPERVISE: lambda w, p: services.petition_supervise(
         petition=p, actor=w.people.supervisor, to_unit="A1区住建局", reply_due=NOW.date()
     ),

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from xinfang.core.errors import DomainError
+from xinfang.core.limits import is_id
 from xinfang.deadlines.rules import ClockKind
 from xinfang.petitions import services
 from xinfang.petitions.api.serializers import ClockSerializer
@@ -64,7 +65,7 @@ def _as_typed(request: HttpRequest) -> tuple[SubmissionForm, BaseRepresentativeF
     initial["is_anonymous"] = bool(post.get("is_anonymous"))
     initial["is_joint"] = bool(post.get("is_joint"))
     total = post.get("rep-TOTAL_FORMS", "0")
-    count = min(int(total), 50) if total.isdigit() else 0
+    count = min(int(total), 50) if is_id(total) else 0
     rows = [{"name": post.get(f"rep-{i}-name", ""), "phone": post.get(f"rep-{i}-phone", "")} for i in range(count)]
     formset = RepresentativeFormSet(
         initial=[r for r in rows if r["name"] or r["phone"]],

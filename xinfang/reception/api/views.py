@@ -27,7 +27,7 @@ from xinfang.core import idempotency, timeutil
 from xinfang.core.api import staff_user
 from xinfang.core.audit import identity_read_record
 from xinfang.core.errors import InvalidInput
-from xinfang.core.limits import id_param
+from xinfang.core.limits import id_param, is_id
 from xinfang.core.models import IdentitySurface
 from xinfang.core.schema import ErrorSerializer
 from xinfang.orgs.api.permissions import IsUnitMember
@@ -591,7 +591,7 @@ class ComplianceView(APIView):
         user = staff_user(request)
         today = timeutil.today()
         raw = request.query_params.get("year", str(today.year))
-        if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
+        if not is_id(raw) or not 2000 <= int(raw) <= 2100:
             raise InvalidInput(_("year must be a year like 2026."), field="year")
         leaders = selectors.leaders_in_scope(user)
         unit = _unit_param(request)

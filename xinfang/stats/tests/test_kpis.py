@@ -185,3 +185,38 @@ def test_linking_a_repeat_later_takes_the_earlier_petitions_first_time_resolutio
         services.petition_link_repeat(petition=later, actor=personas.registrar_a, previous=first)
     assert selectors.figures(view, FROM, TO, live=False)["first_time_resolution_rate"] == 0.0
     assert facts.check() == []
+
+
+def test_check_finds_a_daily_row_out_of_step_with_the_facts(personas: Any, cases: Any) -> None:
+    """Issue 10: StatDaily is compared by ``stats check`` too, and ``stats rebuild`` repairs it."""
+    from xinfang.stats.models import StatDaily
+
+    row = StatDaily.objects.filter(value__gt=0).order_by("pk").first()
+    assert row is not None
+    StatDaily.objects.filter(pk=row.pk).update(value=F("value") + 1)
+    problems = facts.check()
+    assert len(problems) == 1 and problems[0].startswith("daily "), problems
+    facts.rebuild(batch=2)
+    assert facts.check() == []
+
+
+def test_kpis_series_and_the_unit_breakdown_read_the_daily_rollup(personas: Any, cases: Any) -> None:
+    """Issue 10: what filters on no category, channel, nature or area reads StatDaily, not the fine facts."""
+    from xinfang.stats.models import StatFact
+
+    view = selectors.View(personas.supervisor, None)
+    kpi = selectors.parse_kpi("received")
+    before = (
+        selectors.figures(view, FROM, TO, live=False),
+        selectors.series(view, kpi, FROM, TO, "month"),
+        selectors.breakdown(view, kpi, FROM, TO, "unit"),
+    )
+    assert before[0]["received"]
+    StatFact.objects.all().delete()
+    after = (
+        selectors.figures(view, FROM, TO, live=False),
+        selectors.series(view, kpi, FROM, TO, "month"),
+        selectors.breakdown(view, kpi, FROM, TO, "unit"),
+    )
+    assert after == before
+    assert selectors.breakdown(view, kpi, FROM, TO, "channel")[0] == []  # the fine table still serves these

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from xinfang.core import timeutil
 from xinfang.core.api import staff_user
 from xinfang.core.errors import InvalidInput
+from xinfang.core.limits import is_id
 from xinfang.orgs.api.permissions import IsUnitMember
 from xinfang.orgs.models import User
 from xinfang.supervision import exports, selectors, services
@@ -117,7 +118,7 @@ class OrderViewSet(viewsets.GenericViewSet[SupervisionOrder]):
         raise InvalidInput(_("box must be issued, received, listed or all."), field="box")
 
     def _get(self, pk: str) -> SupervisionOrder:
-        if not pk.isdigit():
+        if not is_id(pk):
             raise Http404
         return selectors.order_get_visible(staff_user(self.request), int(pk))
 
@@ -203,7 +204,7 @@ class RecommendationViewSet(viewsets.GenericViewSet[Any]):
         return qs.prefetch_related("petitions")
 
     def _get(self, pk: str) -> Any:
-        rec = self.get_queryset().filter(pk=int(pk)).first() if pk.isdigit() else None
+        rec = self.get_queryset().filter(pk=int(pk)).first() if is_id(pk) else None
         if rec is None:
             raise Http404
         return rec
@@ -284,7 +285,7 @@ class InterviewViewSet(viewsets.GenericViewSet[Any]):
         return Response(s.InterviewSerializer(interview).data, status=status.HTTP_201_CREATED)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        interview = self.get_queryset().filter(pk=int(pk)).first() if pk.isdigit() else None
+        interview = self.get_queryset().filter(pk=int(pk)).first() if is_id(pk) else None
         if interview is None:
             raise Http404
         return Response(s.InterviewSerializer(interview).data)
@@ -302,7 +303,7 @@ class BulletinViewSet(viewsets.GenericViewSet[Any]):
         return selectors.bulletins_visible_to(staff_user(self.request))
 
     def _get(self, pk: str) -> Any:
-        bulletin = self.get_queryset().filter(pk=int(pk)).first() if pk.isdigit() else None
+        bulletin = self.get_queryset().filter(pk=int(pk)).first() if is_id(pk) else None
         if bulletin is None:
             raise Http404
         return bulletin

@@ -105,7 +105,7 @@ def test_tabs_follow_roles_and_show_any_tab_with_work(client, personas, desk):
 def test_each_tab_lists_its_petitions_newest_first(client, personas, desk, persona, tab, expected):
     client.force_login(getattr(personas, persona))
     with on(MONDAY):
-        response = client.get(INBOX, {"tab": tab})
+        response = client.get(INBOX, {"tab": tab, "sort": "-number"})
     assert numbers(response) == [desk[key].number for key in expected]
     assert len(numbers(response)) == tab_counts(response)[tab]
 
@@ -189,7 +189,7 @@ def test_keyset_pagination_continues_after_page_one_without_duplicates(client, p
     made = _register_many(personas, PAGE_SIZE + 7)
     client.force_login(personas.registrar_a)
     with on(MONDAY):
-        first = client.get(INBOX, {"tab": "registered"})
+        first = client.get(INBOX, {"tab": "registered", "sort": "-number"})
         assert len(numbers(first)) == PAGE_SIZE and first.context["next_page"]
         assert "after=" in first.context["next_page"] and "offset" not in first.context["next_page"]
         second = client.get(f"{INBOX}?{first.context['next_page']}")

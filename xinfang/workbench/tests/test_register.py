@@ -76,7 +76,9 @@ def test_registration_form_labels_every_field(client, personas):
         "id_p-0-name",
         "id_p-0-id_number",
         "id_q-asked_facts",
-        "id_q-facts",
+        "id_q-difficulties",
+        "id_area_province",
+        "id_category_q",
         "id_previous",
         "id_attachments",
         "register-accused_unit-q",
@@ -92,10 +94,16 @@ def test_visit_with_the_five_questions_is_registered_and_opens_the_petition_page
         response = client.post(REGISTER, {**visit(accused_unit=str(tree.environment.pk)), "attachments": upload})
     petition = Petition.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("workbench:petition", args=[petition.number])
+    assert response["Location"] == reverse("workbench:receipt", args=[petition.number])
     assert petition.channel == "visit" and petition.registered_by == personas.registrar_a
     assert petition.registering_unit == tree.county_dept and petition.current_unit == tree.county_dept
-    assert petition.five_questions == {key: f"答复：{key}" for key in FIVE_QUESTIONS}
+    assert petition.five_questions == {
+        "facts": "每天夜里施工到凌晨两点。",
+        "request_and_reasons": "请求责令搅拌站停止夜间施工",
+        "difficulties": "答复：difficulties",
+        "history": "答复：history",
+        "prior_handling": "答复：prior_handling",
+    }
     assert petition.accused_unit == tree.environment
     assert [p.name for p in petition.petitioners.all()] == ["张三"]
     assert [a.original_name for a in petition.attachments.all()] == ["现场照片.jpg"]
@@ -103,9 +111,13 @@ def test_visit_with_the_five_questions_is_registered_and_opens_the_petition_page
         page = client.get(response["Location"])
     html = page.content.decode()
     assert page.status_code == 200 and petition.number in html
-    shown = re.findall(r'class="code">([0-9A-Z]{12})<', html)  # the 查询码, shown this once with the number
+    shown = re.findall(r'id="receipt-code">([0-9A-Z]{12})<', html)  # the 查询码, shown this once with the number
     assert len(shown) == 1 and petition.check_tracking_code(shown[0])
-    assert 'class="code">' not in client.get(response["Location"]).content.decode()  # and only once
+    assert 'id="receipt-code"' not in client.get(response["Location"]).content.decode()  # and only once
+    with on(DAY):
+        page = client.get(reverse("workbench:petition", args=[petition.number]))
+    html = page.content.decode()
+    assert page.status_code == 200, page
     assert "李登记" in html and "No.regist" in html  # 三亮 of the registrar on the timeline
 
 

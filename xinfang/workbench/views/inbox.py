@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
 
 from xinfang.core import timeutil
+from xinfang.core.errors import DomainError
 from xinfang.core.limits import parse_id
+from xinfang.orgs.models import User
 from xinfang.petitions.models import Petition
 from xinfang.supervision.selectors import petition_levels
 from xinfang.workbench import selectors as wb
+from xinfang.workbench import services
 from xinfang.workbench.access import staff_required, staff_user
 from xinfang.workbench.forms import InboxFilterForm
+from xinfang.workbench.models import SavedView
 
 
 @dataclass(frozen=True)
@@ -43,8 +54,29 @@ def due_status(due: dt.date | None, today: dt.date) -> str:
     return "running"
 
 
-def _cursor(raw: str | None) -> int | None:
-    return parse_id(raw)
+def _query(user: User, params: QueryDict, today: dt.date, tabs: list[wb.Tab], counts: dict[str, int]) -> Any:
+    tab = wb.TABS_BY_KEY.get(params.get("tab", "")) or wb.default_tab(tabs, counts)
+    form = InboxFilterForm(params)
+    return tab, form, wb.apply_filters(wb.tab_queryset(user, tab, today), user, form.filters())
+
+
+def view_counts(request: HttpRequest, user: User, views: list[SavedView], today: dt.date) -> dict[int, int]:
+    """One COUNT per saved view, computed once per request (the tab and filters the view stored)."""
+    cached: dict[int, int] | None = getattr(request, "_saved_view_counts", None)
+    if cached is None:
+        cached = {}
+        everything = [wb.TABS_BY_KEY["all"]]
+        for view in views:
+            params = wb.params_query(view.params)
+            _tab, _form, qs = _query(user, params, today, everything, {})
+            cached[view.pk] = qs.count()
+        request._saved_view_counts = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _columns(params: QueryDict) -> list[str]:
+    chosen = [c for c in params.getlist("cols") if c in wb.COLUMN_KEYS]
+    return chosen or list(wb.COLUMN_KEYS)
 
 
 @staff_required
@@ -53,13 +85,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     today = timeutil.today()
     counts = wb.tab_counts(user, today)
     tabs = wb.tabs_for(user, counts)
-    tab = wb.TABS_BY_KEY.get(request.GET.get("tab", "")) or wb.default_tab(tabs, counts)
+    tab, form, qs = _query(user, request.GET, today, tabs, counts)
     if tab not in tabs:
         tabs = [t for t in wb.TABS if t in tabs or t == tab]
-    form = InboxFilterForm(request.GET)
     filters = form.filters()
-    qs = wb.apply_filters(wb.tab_queryset(user, tab, today), user, filters)
-    petitions, next_cursor = wb.page(qs, _cursor(request.GET.get("after")))
+    sort = wb.Sort.parse(request.GET.get("sort"))
+    after = request.GET.get("after")
+    petitions, next_cursor = wb.page(qs, sort, after)
     dues = [getattr(p, "next_due", None) for p in petitions]  # annotated by wb.page
     levels = petition_levels([p.pk for p in petitions], today)  # one query: the worst level of each row
     rows = [Row(p, due, due_status(due, today), levels.get(p.pk, "")) for p, due in zip(petitions, dues, strict=True)]
@@ -67,11 +99,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     params["tab"] = tab.key
     params.pop("after", None)
+    params.pop("view", None)
     first_page = params.urlencode()
     next_page = ""
     if next_cursor is not None:
-        params["after"] = str(next_cursor)
+        params["after"] = next_cursor
         next_page = params.urlencode()
+    params.pop("after", None)
+    saved = list(wb.saved_views_for(user))
+    counted = view_counts(request, user, saved, today)
+    current_view = parse_id(request.GET.get("view"))
     context = {
         "nav": "inbox",
         "tabs": [(t, counts.get(t.key)) for t in tabs],
@@ -80,11 +117,104 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "form": form,
         "rows": rows,
         "today": today,
-        "is_first_page": _cursor(request.GET.get("after")) is None,
+        "is_first_page": wb.decode_cursor(sort, after) is None,
         "first_page": first_page,
         "next_page": next_page,
         "filtered": filters.any,
         "drill_down": form.drill_down(),
         "page_size": wb.PAGE_SIZE,
+        "sort": sort,
+        "headers": _headers(params, sort),
+        "columns": _columns(request.GET),
+        "column_choices": wb.COLUMNS,
+        "saved_views": [(v, counted.get(v.pk, 0), wb.params_query(v.params).urlencode()) for v in saved],
+        "current_view": next((v for v in saved if v.pk == current_view), None),
+        "view_query": first_page,
     }
     return render(request, "workbench/inbox.html", context)
+
+
+@dataclass(frozen=True)
+class Header:
+    key: str  # the sort key
+    column: str  # the column key (for the column chooser)
+    label: str
+    href: str
+    aria_sort: str  # ascending, descending, or "" (not sorted by this column)
+
+
+def _field_label(name: str) -> str:
+    return str(capfirst(Petition._meta.get_field(name).verbose_name))  # type: ignore[union-attr]
+
+
+# (sort key, column key, label): 编号, 状态, 当前单位, 收到日期 and 期限.
+_SORTABLE: tuple[tuple[str, str, Callable[[], str]], ...] = (
+    ("number", "number", lambda: _field_label("number")),
+    ("state", "state", lambda: _field_label("state")),
+    ("unit", "current_unit", lambda: _field_label("current_unit")),
+    ("received", "received_on", lambda: _field_label("received_on")),
+    ("due", "due", lambda: gettext("Next time limit")),
+)
+
+
+def _headers(params: QueryDict, sort: wb.Sort) -> dict[str, Header]:
+    """The sortable column headers: a link that sorts by the column (again: the other way) and aria-sort."""
+    out = {}
+    for key, column, label in _SORTABLE:
+        q = params.copy()
+        q["sort"] = sort.toggled(key)
+        aria = ("descending" if sort.descending else "ascending") if sort.key == key else ""
+        out[column] = Header(key, column, label(), q.urlencode(), aria)
+    return out
+
+
+@staff_required
+@require_POST
+def view_save(request: HttpRequest) -> HttpResponse:
+    """Save the current inbox query under a name (own, or shared with the unit)."""
+    user = staff_user(request)
+    params = QueryDict(request.POST.get("query", ""))
+    try:
+        view = services.saved_view_create(
+            owner=user,
+            name=request.POST.get("name", ""),
+            params=wb.view_params(params),
+            shared=request.POST.get("shared") == "on",
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        return redirect(f"{reverse('workbench:inbox')}?{params.urlencode()}")
+    messages.success(request, gettext("View “%(name)s” saved.") % {"name": view.name})
+    return redirect(f"{reverse('workbench:inbox')}?{wb.params_query(view.params).urlencode()}&view={view.pk}")
+
+
+def _own_view(request: HttpRequest, pk: int) -> tuple[User, SavedView]:
+    user = staff_user(request)
+    view = wb.saved_views_for(user).filter(pk=pk).first()
+    if view is None:
+        raise Http404
+    return user, view
+
+
+@staff_required
+@require_POST
+def view_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    user, view = _own_view(request, pk)
+    try:
+        services.saved_view_rename(
+            view=view, actor=user, name=request.POST.get("name", ""), shared=request.POST.get("shared") == "on"
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    return redirect(f"{reverse('workbench:inbox')}?{wb.params_query(view.params).urlencode()}&view={view.pk}")
+
+
+@staff_required
+@require_POST
+def view_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    user, view = _own_view(request, pk)
+    try:
+        services.saved_view_delete(view=view, actor=user)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    return redirect("workbench:inbox")

@@ -31,6 +31,7 @@ def inbox_export(request: HttpRequest) -> HttpResponseBase:
     tab = wb.TABS_BY_KEY.get(request.GET.get("tab", "")) or wb.TABS_BY_KEY["all"]
     filters = InboxFilterForm(request.GET).filters()
     qs = wb.apply_filters(wb.tab_queryset(user, tab, today), user, filters)
+    qs = wb.sorted_rows(qs, wb.Sort.parse(request.GET.get("sort")))  # the list's order
     name = f"台账-{tab.key}-{today.isoformat()}"
     return export_response(Export(user=user, queryset=qs, name=name, today=today), request.GET.get("format", ""))
 

@@ -10,22 +10,25 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from xinfang.core.errors import DomainError
+from xinfang.core.limits import is_id
 from xinfang.orgs.models import Role, Unit
 from xinfang.petitions import services
 from xinfang.petitions.identity import id_number_is_valid
-from xinfang.petitions.models import FIVE_QUESTION_CHANNELS
+from xinfang.petitions.models import FIVE_QUESTION_CHANNELS, Category
+from xinfang.petitions.uploads import check_upload
+from xinfang.workbench import heldfiles
 from xinfang.workbench import selectors as wb
 from xinfang.workbench.access import refuse, staff_required, staff_user
 from xinfang.workbench.actionforms import UnitPicker
 from xinfang.workbench.forms import (
+    AREA_FIELDS,
     PETITIONER_PREFIX,
     FiveQuestionsForm,
     PetitionerForm,
@@ -37,6 +40,7 @@ from xinfang.workbench.forms import (
 )
 
 ACCUSED_PICKER_PREFIX = "register"
+RECEIPT_SESSION_KEY = "workbench_receipt"
 
 
 def _only_registrars(request: HttpRequest) -> HttpResponse | None:
@@ -48,7 +52,7 @@ def _only_registrars(request: HttpRequest) -> HttpResponse | None:
 def _accused_picker(request: HttpRequest, chosen_id: str) -> UnitPicker:
     """The unit complained about: searched in the registrar's province; nothing is listed before a search."""
     chosen: list[wb.UnitOption] = []
-    if chosen_id.isdigit():
+    if is_id(chosen_id):
         scope = wb.picker_scope_for_registration(staff_user(request))
         chosen, _options, _more = wb.unit_options(scope, selected=[int(chosen_id)], limit=0)
     vals = {"field": "accused_unit", "prefix": ACCUSED_PICKER_PREFIX, "multiple": "0", "petition": "", "type": ""}
@@ -63,6 +67,12 @@ def _accused_picker(request: HttpRequest, chosen_id: str) -> UnitPicker:
     )
 
 
+# Fields shown by a picker rather than their own input: the summary links to the picker's first control.
+_ANCHORS = {
+    "accused_unit": f"{ACCUSED_PICKER_PREFIX}-accused_unit-q",
+    "problem_division_code": "id_area_province",
+    "category": "id_category_q",
+}
 _FIRST_FIELDS = ("channel", "received_on")  # above the five questions and the petitioners on the page
 
 
@@ -74,7 +84,7 @@ def _error_summary(form: RegistrationForm, five: FiveQuestionsForm, people: Any)
         for name, errors in form.errors.items():
             if name == "__all__" or (name in _FIRST_FIELDS) != first:
                 continue
-            anchor = f"{ACCUSED_PICKER_PREFIX}-accused_unit-q" if name == "accused_unit" else form[name].auto_id
+            anchor = _ANCHORS.get(name) or form[name].auto_id
             out += [(anchor, f"{form[name].label}: {m}") for m in errors]
         return out
 
@@ -97,6 +107,37 @@ def _error_summary(form: RegistrationForm, five: FiveQuestionsForm, people: Any)
     return out + form_errors(first=False)
 
 
+CATEGORY_RESULTS_MAX = 30
+
+
+def category_search(query: str) -> list[Category]:
+    """Categories whose name or path contains ``query`` (any of the 3 levels), deepest paths last, at most 30."""
+    query = query.strip()[:50]
+    if not query:
+        return list(Category.objects.filter(level=1).order_by("full_name"))
+    return list(Category.objects.filter(full_name__icontains=query).order_by("level", "full_name")[:CATEGORY_RESULTS_MAX])
+
+
+def _category(raw: object) -> Category | None:
+    return Category.objects.filter(pk=int(str(raw))).first() if is_id(raw) else None
+
+
+def _category_context(data: Any) -> dict[str, Any]:
+    """The category picker: the chosen node with its path, and the search results (or the tree's top level)."""
+    query = str(data.get("category_q", "") or "")[:50] if data else ""
+    parent = _category(data.get("category_parent")) if data else None
+    if parent is not None:
+        results = list(parent.children.order_by("full_name"))
+    else:
+        results = category_search(query)
+    return {
+        "category_chosen": _category(data.get("category")) if data else None,
+        "category_results": results,
+        "category_parent": parent,
+        "category_q": query,
+    }
+
+
 def _render(
     request: HttpRequest,
     form: RegistrationForm,
@@ -104,7 +145,7 @@ def _render(
     people: Any,
     *,
     show_errors: bool,
-    files_dropped: bool = False,
+    held: list[heldfiles.HeldFile] | None = None,
 ) -> HttpResponse:
     hints = {}
     if form.is_bound:
@@ -121,7 +162,10 @@ def _render(
         "rows": [(row, hints.get(row.prefix)) for row in people.forms],
         "errors": _error_summary(form, five, people) if show_errors else [],
         "hide_errors": not show_errors,
-        "files_note": _("Attached files are not kept after a problem: choose them again.") if files_dropped else "",
+        "held": held or [],
+        "held_token": heldfiles.token_for(held or [], user=staff_user(request)),
+        "area_fields": [form[name] for name in AREA_FIELDS],
+        **_category_context(form.data if form.is_bound else None),
         "accused_picker": _accused_picker(request, str(form["accused_unit"].value() or "")),
         "accused_errors": form.errors.get("accused_unit", []) if show_errors and form.is_bound else [],
         "attachment_types": ", ".join(settings.XINFANG_ATTACHMENT_TYPES),
@@ -146,15 +190,20 @@ def register(request: HttpRequest) -> HttpResponse:
         )
 
     data: QueryDict = request.POST
-    if "add_petitioner" in data:  # without JavaScript: one more row, nothing typed lost, no errors yet
-        data = _with_one_more_row(data)
+    held = heldfiles.load(data.get("held_attachments", ""), user=user, drop=data.getlist("drop_held"))
+    if "add_petitioner" in data or "_refresh" in data:
+        # Without JavaScript: one more row, or the category search; nothing typed (or attached) lost, no errors yet.
+        if "add_petitioner" in data:
+            data = _with_one_more_row(data)
+        form = RegistrationForm(data, user=user)
+        held += _hold_new(request, form)
         return _render(
             request,
-            RegistrationForm(data, user=user),
+            form,
             FiveQuestionsForm(data),
             PetitionerFormSet(data, prefix=PETITIONER_PREFIX),
             show_errors=False,
-            files_dropped=bool(request.FILES),
+            held=held,
         )
 
     form = RegistrationForm(data, request.FILES, user=user)
@@ -168,33 +217,39 @@ def register(request: HttpRequest) -> HttpResponse:
         filled = filled_petitioners(people)
         unit = user.unit
         assert isinstance(unit, Unit)  # noqa: S101 - staff_required
+        intake = to_intake(form, five, [d for _i, d in filled])
+        intake.attachments = [*heldfiles.open_held(held), *intake.attachments]
         try:
-            petition, code = services.petition_register(
-                actor=user, unit=unit, data=to_intake(form, five, [d for _i, d in filled])
-            )
+            petition, code = services.petition_register(actor=user, unit=unit, data=intake)
         except DomainError as error:
             place_domain_error(error, form, five, people, [i for i, _d in filled])
         else:
-            messages.success(
-                request,
-                format_html(
-                    _(
-                        "Registered as {number} with query code {code}. "
-                        "Give the query code to the petitioner now: it is shown only this once."
-                    ),
-                    number=format_html('<strong class="code">{}</strong>', petition.number),
-                    code=format_html('<strong class="code">{}</strong>', code),
-                ),
-            )
-            return redirect("workbench:petition", key=petition.number)
-    return _render(request, form, five, people, show_errors=True, files_dropped=bool(request.FILES))
+            heldfiles.release(held)
+            # The 登记回执 with the 查询码: shown once, on the page the registrar lands on now.
+            request.session[RECEIPT_SESSION_KEY] = {"number": petition.number, "code": code}
+            return redirect("workbench:receipt", key=petition.number)
+    held += _hold_new(request, form)
+    return _render(request, form, five, people, show_errors=True, held=held)
+
+
+def _hold_new(request: HttpRequest, form: RegistrationForm) -> list[heldfiles.HeldFile]:
+    """Keep this post's files for the next one; a file the intake rules refuse is named at the field instead."""
+    keep = []
+    for f in request.FILES.getlist("attachments"):
+        try:
+            check_upload(f, field="attachments")
+        except DomainError as error:
+            form.add_error("attachments", f"{f.name}: {error.message}")
+        else:
+            keep.append(f)
+    return heldfiles.hold(keep)
 
 
 def _with_one_more_row(data: QueryDict) -> QueryDict:
     copy = data.copy()
     key = f"{PETITIONER_PREFIX}-TOTAL_FORMS"
     total = copy.get(key, "1")
-    copy[key] = str(int(total) + 1 if total.isdigit() else 1)
+    copy[key] = str(min(int(total), 199) + 1 if is_id(total) else 1)
     return copy
 
 
@@ -204,7 +259,7 @@ def petitioner_row(request: HttpRequest) -> HttpResponse:
     if (refused := _only_registrars(request)) is not None:
         return refused
     raw = request.GET.get(f"{PETITIONER_PREFIX}-TOTAL_FORMS", "1")
-    index = min(int(raw), 199) if raw.isdigit() else 1
+    index = min(int(raw), 199) if is_id(raw) else 1
     row = PetitionerForm(prefix=f"{PETITIONER_PREFIX}-{index}", empty_permitted=True, use_required_attribute=False)
     return render(request, "workbench/_petitioner_row.html", {"row": row, "index": index, "total": index + 1})
 
@@ -240,12 +295,44 @@ def register_accused(request: HttpRequest) -> HttpResponse:
     if (refused := _only_registrars(request)) is not None:
         return refused
     user = staff_user(request)
-    code = request.GET.get("problem_division_code", "").strip()
+    chosen = [request.GET.get(name, "").strip() for name in AREA_FIELDS]
+    code = next((c for c in reversed(chosen) if c), "") or request.GET.get("problem_division_code", "").strip()
     draft = Petition(
         nature=Nature.ACCUSATION,
         accused_name=request.GET.get("accused_name", "")[:100],
-        problem_division_code=code if code.isdigit() and len(code) in (6, 9) else "",
+        problem_division_code=code if is_id(code) and len(code) in (6, 9) else "",
         registering_unit=user.unit,
     )
     matches = accused_matches(draft) if request.GET.get("nature") == Nature.ACCUSATION else []
     return render(request, "workbench/_accused_matches.html", {"matches": matches})
+
+
+@staff_required
+@require_GET
+def register_area(request: HttpRequest) -> HttpResponse:
+    """htmx: after a level of the area picker (问题属地) changes, the levels below it and the chosen code."""
+    if (refused := _only_registrars(request)) is not None:
+        return refused
+    names = list(AREA_FIELDS)
+    changed = request.GET.get("level", "")
+    index = list(AREA_FIELDS.values()).index(changed) if changed in AREA_FIELDS.values() else 0
+    initial = {name: request.GET.get(name, "")[:12] for name in names[: index + 1]}
+    form = RegistrationForm(initial=initial, user=staff_user(request))
+    code = ""
+    for name in names[: index + 1]:  # the deepest value that is a choice under the level above it
+        value = initial[name]
+        if not value or value not in {c for c, _n in form.area_options[name]}:
+            break
+        code = value
+    below = [form[name] for name in names[index + 1 :]]
+    return render(request, "workbench/_area_levels.html", {"levels": below, "oob": True, "code": code})
+
+
+@staff_required
+@require_GET
+def register_category(request: HttpRequest) -> HttpResponse:
+    """htmx: categories matching the search (or below a chosen node), and the chosen category's path."""
+    if (refused := _only_registrars(request)) is not None:
+        return refused
+    template = "workbench/_category_chosen.html" if "chosen" in request.GET else "workbench/_category_results.html"
+    return render(request, template, _category_context(request.GET))

@@ -1,0 +1,21 @@
+"""Encrypt the identity of existing petitioners and fill the keyed hashes (batched, raw SQL)."""
+
+from typing import Any
+
+from django.db import migrations
+
+from xinfang.core.crypto import reseal_model
+
+
+def encrypt_rows(apps: Any, schema_editor: Any) -> None:
+    reseal_model(apps.get_model("petitions", "Petitioner"), schema_editor.connection, accept_plain=True)
+
+
+def decrypt_rows(apps: Any, schema_editor: Any) -> None:
+    reseal_model(apps.get_model("petitions", "Petitioner"), schema_editor.connection, decrypt_to_plain=True)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("petitions", "0007_petitioner_encrypted_identity")]
+
+    operations = [migrations.RunPython(encrypt_rows, decrypt_rows, elidable=False)]
