@@ -72,3 +72,12 @@ control_socket_disable = not control_socket
 
 if loglevel not in {"debug", "info", "warning", "error", "critical"}:
     raise SettingsError(f"XINFANG_WEB_LOG_LEVEL={loglevel!r}: expected debug, info, warning, error or critical")
+
+
+def post_worker_init(worker: object) -> None:
+    """Load the word-segmentation dictionary before the worker takes requests: the search index segments every
+    submission (xinfang.search), and jieba otherwise loads it lazily on a worker's first petition — seconds for
+    the citizen who happens to submit it, again after every restart or recycle."""
+    import jieba
+
+    jieba.initialize()

@@ -7,6 +7,7 @@ process at start-up with a message naming the variable, rather than surfacing la
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -126,6 +127,7 @@ INSTALLED_APPS = [
     "xinfang.joint",
     "xinfang.stats",
     "xinfang.search",  # full-text search documents (PostgreSQL tsvector + GIN, SQLite FTS5)
+    "xinfang.proposals",  # 人民建议征集 (Art. 29 ¶2)
     "xinfang.portal",
     "xinfang.workbench",
 ]
@@ -314,6 +316,24 @@ XINFANG_SIMPLE_HANDLING_WORKING_DAYS = env_int("XINFANG_SIMPLE_HANDLING_WORKING_
 XINFANG_RATING_WINDOW_DAYS = env_int("XINFANG_RATING_WINDOW_DAYS", 30, minimum=1)
 # Default period for a 交办 feedback (办结报告) when the assigning unit sets none.
 XINFANG_ASSIGN_FEEDBACK_DAYS = env_int("XINFANG_ASSIGN_FEEDBACK_DAYS", 60, minimum=1)
+# The province's own 信访条例, cited next to the national one where it adds a rule (e.g. 责令重新作出). Unset: only
+# the national 条例 is cited. XINFANG_LOCAL_REGULATION="山东省信访条例", XINFANG_LOCAL_ARTICLES="order_redo=Art. 45".
+XINFANG_LOCAL_REGULATION = os.environ.get("XINFANG_LOCAL_REGULATION", "").strip().strip("《》")
+
+
+def _local_articles(name: str) -> dict[str, str]:
+    articles: dict[str, str] = {}
+    for item in env_list(name, []):
+        key, sep, code = (part.strip() for part in item.partition("="))
+        if not sep or not re.fullmatch(r"[a-z_]+", key) or not re.fullmatch(r"Art\. \d+( ¶\d+)?(\(\d+\))*", code):
+            raise SettingsError(f"{name}: {item!r}: expected provision=Art. N (e.g. order_redo=Art. 45)")
+        articles[key] = code
+    if articles and not XINFANG_LOCAL_REGULATION:
+        raise SettingsError(f"{name} is set but XINFANG_LOCAL_REGULATION (the regulation's name) is not")
+    return articles
+
+
+XINFANG_LOCAL_ARTICLES = _local_articles("XINFANG_LOCAL_ARTICLES")
 # Attachments.
 XINFANG_ATTACHMENT_MAX_BYTES = env_int("XINFANG_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 XINFANG_ATTACHMENT_MAX_COUNT = env_int("XINFANG_ATTACHMENT_MAX_COUNT", 10, minimum=1)

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from xinfang.core.csp import ApiDocsView
+from xinfang.core.views import FaviconView
 
 api_v1 = [
     path("", include("xinfang.deadlines.api.urls")),
@@ -18,12 +19,16 @@ api_v1 = [
     path("", include("xinfang.casework.api.urls")),
     path("", include("xinfang.joint.api.urls")),
     path("", include("xinfang.stats.api.urls")),
+    path("", include("xinfang.proposals.api.urls")),
 ]
 
 urlpatterns = [
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("figures/", include("xinfang.stats.public_urls")),
+    path("open311/v2/", include("xinfang.interop.urls")),  # Open311 GeoReport v2 (docs/open311.md)
     path("", include("xinfang.portal.urls")),
     path("reception/", include("xinfang.reception.public_urls")),
+    path("", include("xinfang.proposals.urls")),  # /proposals/ (public) and /workbench/proposals/ (staff)
     path("workbench/insight/", include("xinfang.insight.urls")),
     path("workbench/notify/", include("xinfang.notify.urls")),
     path("workbench/supervision/", include("xinfang.supervision.urls")),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +17,8 @@ _DIGITS = "零一二三四五六七八九"
 # References to other instruments keep their own names; these are the ones the code cites.
 _SOURCES = {"Shandong": "《山东省信访条例》", "Zhejiang": "《浙江省信访条例》"}
 _PART = re.compile(
-    r"^(?:(?P<src>Shandong|Zhejiang) )?Arts?\. (?P<a>\d+)(?P<rest>(?:[–-]\d+)?(?: ¶\d+)?(?:\(\d+\))*(?:–\(\d+\))?)$"
+    r"^(?:(?P<src>Shandong|Zhejiang|《[^》]+》) ?)?Arts?\. (?P<a>\d+)"
+    r"(?P<rest>(?:[–-]\d+)?(?: ¶\d+)?(?:\(\d+\))*(?:–\(\d+\))?)$"
 )
 
 
@@ -38,7 +40,7 @@ def _one(part: str) -> str | None:
     m = _PART.match(part.strip())
     if m is None:
         return None
-    text = _SOURCES.get(m.group("src") or "", "") + f"第{chinese_number(int(m.group('a')))}条"
+    text = _SOURCES.get(m.group("src") or "", m.group("src") or "") + f"第{chinese_number(int(m.group('a')))}条"
     rest = m.group("rest")
     span = re.match(r"^[–-](\d+)", rest)
     if span:
@@ -57,8 +59,32 @@ def _one(part: str) -> str | None:
     return text
 
 
+# A provision of the province's own regulation, named by what it rules ("Local order_redo"): which regulation and
+# which article is a per-deployment setting (XINFANG_LOCAL_REGULATION, XINFANG_LOCAL_ARTICLES); unset, it is left
+# out and only the national 条例 is cited.
+_LOCAL = re.compile(r"Local ([a-z_]+)")
+
+
+def local_provisions(code: str) -> str:
+    """``"Art. 35; Local order_redo"`` → ``"Art. 35; 《山东省信访条例》Art. 45"`` where the deployment names its
+    regulation and that provision, else ``"Art. 35"``."""
+    if "Local " not in code:
+        return code
+    name = str(getattr(settings, "XINFANG_LOCAL_REGULATION", "") or "")
+    articles: dict[str, str] = getattr(settings, "XINFANG_LOCAL_ARTICLES", {}) or {}
+    kept = []
+    for part in re.split(r"[,;] ", code):
+        local = _LOCAL.fullmatch(part.strip())
+        if local is None:
+            kept.append(part)
+        elif name and local.group(1) in articles:
+            kept.append(f"《{name}》{articles[local.group(1)]}")
+    return "; ".join(kept)
+
+
 def article_text(code: str) -> str:
     """The reference in the active language; unknown shapes are returned unchanged."""
+    code = local_provisions(code)
     if not code or not (get_language() or "").startswith("zh"):
         return str(_OTHER.get(code, code)) if code in _OTHER else code
     parts = re.split(r"[,;] ", code)

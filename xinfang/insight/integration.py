@@ -108,8 +108,10 @@ def with_categories(suggestions: Sequence[Suggestion]) -> list[CategorySuggestio
 
 @dataclass(frozen=True)
 class UnitSuggestion:
-    """A unit the petition might go to, and why: ``usual`` — where the holder sent petitions of the suggested
-    category before (``share`` of them); ``locality`` — the petition department of the 问题属地 (属地管理)."""
+    """A unit the petition might go to, and why: ``competent`` — a department whose remit is the suggested
+    category (by its name, in the 问题属地 first; ``share`` when the holder sent such petitions there before);
+    ``usual`` — where the holder sent petitions of the suggested category before (``share`` of them);
+    ``locality`` — the petition department of the 问题属地 (属地管理)."""
 
     unit: Unit
     reason: str
@@ -118,10 +120,45 @@ class UnitSuggestion:
 
 USUAL_UNIT_DAYS = 365  # how far back "where the holder usually sends this category" looks
 
+# First-level 内容分类 → the cores of the names of the departments whose remit it is (“谁主管、谁负责”, Art. 4).
+# Names as in xinfang.orgs.names.ABBREVIATIONS; a category without an entry has no competent department by name.
+COMPETENT_NAME_CORES: dict[str, tuple[str, ...]] = {
+    "劳动和社会保障": ("人力资源和社会保障", "人社"),
+    "城乡建设": ("住房和城乡建设", "住建", "城市管理"),
+    "国土资源": ("自然资源",),
+    "环境保护": ("生态环境", "环保"),
+    "教育文体": ("教育", "体育"),
+    "卫生计生": ("卫生健康", "卫健"),
+    "交通运输": ("交通运输",),
+    "农村农业": ("农业农村",),
+    "民政": ("民政",),
+    "政法": ("政法委", "公安", "司法"),
+    "纪检监察": ("纪委", "监委"),
+    "商贸旅游": ("商务", "文化和旅游", "市场监督管理"),
+    "经济管理": ("发展和改革", "财政", "市场监督管理"),
+    "科技与信息产业": ("科学技术", "工业和信息化"),
+}
+
+
+def _competent_units(holder: Unit, category: str, division: str) -> list[Unit]:
+    """Departments in the holder's area whose names say the category is their remit: those of the problem's
+    division first, then the holder's own level. One query."""
+    cores = COMPETENT_NAME_CORES.get(category, ())
+    if not cores:
+        return []
+    names = Q()
+    for core in cores:
+        names |= Q(name__contains=core)
+    units = list(Unit.objects.active().within(holder.scope_path).filter(names).exclude(pk=holder.pk))
+    levels = [d for d in (division, holder.division_code) if d]
+    ranked = [u for d in levels for u in units if u.division_code == d]
+    return list(dict.fromkeys(ranked))
+
 
 def unit_suggestions(petition: Petition, category: str, *, k: int = 2) -> list[UnitSuggestion]:
-    """Units to route to: the 属地 petition department below the holder, then the units that accepted most of the
-    holder's petitions of ``category`` (a first-level name) over the last year — one aggregate query."""
+    """Units to route to, following the suggested ``category`` (a first-level name): the departments whose remit
+    it is (in the 问题属地, then at the holder's level), then the 属地 petition department below the holder, then
+    other units that accepted the holder's petitions of that category over the last year — one aggregate query."""
     from xinfang.core import timeutil
     from xinfang.petitions.selectors import petition_dept_for_division
 
@@ -131,10 +168,8 @@ def unit_suggestions(petition: Petition, category: str, *, k: int = 2) -> list[U
     if not code:
         place = locate_problem(petition)
         code = place.code if place is not None else ""
-    if code:
-        dept = petition_dept_for_division(code)
-        if dept is not None and dept.pk != holder.pk and dept.is_within(holder.scope_path):
-            found.append(UnitSuggestion(dept, "locality"))
+    usual: dict[int, float] = {}
+    rows: list[Any] = []
     if category:
         since = timeutil.today() - dt.timedelta(days=USUAL_UNIT_DAYS)
         rows = list(
@@ -149,12 +184,21 @@ def unit_suggestions(petition: Petition, category: str, *, k: int = 2) -> list[U
             .order_by("-n", "handling_unit")[: k + 1]
         )
         total = sum(r["n"] for r in rows)
+        usual = {r["handling_unit"]: round(r["n"] / total, 4) for r in rows}
+        competent = _competent_units(holder, category, code)
+        competent.sort(key=lambda u: -usual.get(u.pk, 0.0))  # stable: the problem's division stays first on ties
+        found += [UnitSuggestion(u, "competent", usual.get(u.pk)) for u in competent[:k]]
+    if code:
+        dept = petition_dept_for_division(code)
+        if dept is not None and dept.pk != holder.pk and dept.is_within(holder.scope_path):
+            found.append(UnitSuggestion(dept, "locality"))
+    if rows:
         units = Unit.objects.active().in_bulk([r["handling_unit"] for r in rows])
         shown = {u.unit.pk for u in found}
         for r in rows:
             unit = units.get(r["handling_unit"])
             if unit is not None and unit.pk not in shown and len(found) < k + 1:
-                found.append(UnitSuggestion(unit, "usual", round(r["n"] / total, 4)))
+                found.append(UnitSuggestion(unit, "usual", usual[unit.pk]))
     return found
 
 

@@ -74,7 +74,7 @@ class Action(models.TextChoices):
     URGE = "urge", _("Urge")  # 催办
     REQUEST_REVIEW = "request_review", _("Request review")  # 申请复查 (Art. 35)
     DECIDE_REVIEW = "decide_review", _("Issue review opinion")  # 复查意见: 维持/撤销/变更
-    ORDER_REDO = "order_redo", _("Order the unit to decide again")  # 责令重新作出 (Shandong Art. 45)
+    ORDER_REDO = "order_redo", _("Order the unit to decide again")  # 责令重新作出 (per-deployment local article)
     REQUEST_RECHECK = "request_recheck", _("Request re-examination")  # 申请复核 (Art. 36)
     START_HEARING = "start_hearing", _("Start hearing")  # 听证 (time not counted, Art. 36 ¶2)
     END_HEARING = "end_hearing", _("End hearing")
@@ -150,7 +150,7 @@ TRANSITIONS: dict[Action, Transition] = {
         _t(Action.URGE, set(OPEN_STATES), None, _P, {Role.REGISTRAR}, "Art. 21"),
         _t(Action.REQUEST_REVIEW, {_S.REPLIED}, _S.REVIEW, _P, {Role.REGISTRAR}, "Art. 35"),
         _t(Action.DECIDE_REVIEW, {_S.REVIEW}, _S.REVIEWED, _H, _HEADS, "Art. 35"),
-        _t(Action.ORDER_REDO, {_S.REVIEW}, _S.HANDLING, _H, _HEADS, "Art. 35; Shandong Art. 45"),
+        _t(Action.ORDER_REDO, {_S.REVIEW}, _S.HANDLING, _H, _HEADS, "Art. 35; Local order_redo"),
         _t(Action.REQUEST_RECHECK, {_S.REVIEWED}, _S.RECHECK, _P, {Role.REGISTRAR}, "Art. 36"),
         _t(Action.START_HEARING, {_S.RECHECK}, None, _H, _HANDLERS, "Art. 36 ¶2"),
         _t(Action.END_HEARING, {_S.RECHECK}, None, _H, _HANDLERS, "Art. 36 ¶2"),

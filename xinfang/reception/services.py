@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from xinfang.core import timeutil
 from xinfang.core.errors import InvalidInput, NotPermitted, RuleViolation
+from xinfang.core.punctuation import semicolon
 from xinfang.deadlines.calendar import WorkCalendar
 from xinfang.deadlines.services import get_calendar
 from xinfang.orgs.models import Role, Unit, User
@@ -267,7 +268,7 @@ def occurrences(
         while not cal.is_workday(d):
             d += step
         label = _("moved to the previous working day") if step.days < 0 else _("moved to the next working day")
-        result.append(Occurrence(nominal, d, f"{why}; {label}"))
+        result.append(Occurrence(nominal, d, f"{why}{semicolon()}{label}"))
     return result
 
 
@@ -475,9 +476,8 @@ def booking_create(*, session: ReceptionSession, data: BookingData) -> tuple[Boo
         kind="reception.booking_confirmed",
         phone=phone,
         subject=_("Reception booked"),
-        body=_(
-            "Booked: %(leader)s receives you on %(date)s at %(time)s, %(site)s (%(address)s). Booking code %(code)s."
-        )
+        # The SMS reads "subject：body", so the body does not say "booked" again (issue 11).
+        body=_("%(leader)s receives you on %(date)s at %(time)s, %(site)s (%(address)s). Booking code %(code)s.")
         % {
             "leader": leader_label(session.leader),
             "date": session.date.isoformat(),

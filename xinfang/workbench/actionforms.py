@@ -156,7 +156,7 @@ def _kind(f: drf.Field[Any, Any, Any, Any]) -> str:
         return "units"
     if isinstance(f, drf.PrimaryKeyRelatedField):
         # A person (指定承办人) is chosen from a short list of the holding unit's staff; anything else is a unit.
-        return "select" if f.queryset is not None and f.queryset.model is User else "unit"
+        return "select" if getattr(getattr(f, "queryset", None), "model", None) is User else "unit"
     if isinstance(f, drf.ChoiceField):
         return "select"
     if isinstance(f, drf.BooleanField):

@@ -27,7 +27,7 @@ from xinfang.petitions.models import (
     ReviewOutcome,
     Satisfaction,
 )
-from xinfang.petitions.workflow import State
+from xinfang.petitions.workflow import TRANSITIONS, Action, Actor, State
 
 
 def verbose(model: type[Model], name: str) -> Any:
@@ -115,6 +115,22 @@ class TimelineEntry:
     event: PetitionEvent
     actor: str  # 三亮: name · 工号 · 职务, or 信访人 / 系统
     details: list[tuple[str, str]]
+    note_label: str = ""  # what the event's text is: a staff member's internal note, or the petitioner's words
+
+
+def _petitioners_words(event: PetitionEvent) -> bool:
+    """Whether the event's text was written by the petitioner (a rating comment, a 复查 / 复核 reason, a 催办
+    message …), whether sent from the portal or recorded by a registrar for them — not a staff note."""
+    transition = TRANSITIONS.get(Action(event.action)) if event.action in Action.values else None
+    if transition is not None and transition.actor == Actor.PETITIONER:
+        return True
+    return event.actor_id is None and event.action == Action.ATTACH
+
+
+def note_label(event: PetitionEvent) -> str:
+    if _petitioners_words(event):
+        return str(_("In the petitioner's words"))
+    return str(capfirst(PetitionEvent._meta.get_field("note").verbose_name))
 
 
 def timeline(petition: Petition) -> list[TimelineEntry]:
@@ -126,7 +142,8 @@ def timeline(petition: Petition) -> list[TimelineEntry]:
             for k, v in (event.data or {}).items()
             if k in labels and _value(k, v) and not (k == "text" and v == event.note)
         ]
-        entries.append(TimelineEntry(event, staff_label(event.actor) or event.actor_label, details))
+        label = note_label(event) if event.note else ""
+        entries.append(TimelineEntry(event, staff_label(event.actor) or event.actor_label, details, label))
     return entries
 
 

@@ -83,9 +83,7 @@ class InboxFilterForm(forms.Form):
         choices=[("", _("All")), *Nature.choices],
     )
     state = forms.ChoiceField(label=_label(Petition, "state"), required=False, choices=[("", _("All")), *State.choices])
-    level = forms.ChoiceField(
-        label=_("Warning level"), required=False, choices=[("", _("All")), *WarningLevel.choices]
-    )
+    level = forms.ChoiceField(label=_("Warning level"), required=False, choices=[("", _("All")), *WarningLevel.choices])
     urgent = forms.BooleanField(label=_label(Petition, "is_urgent"), required=False)
     repeat = forms.BooleanField(label=_label(Petition, "is_repeat"), required=False)
     supervised = forms.BooleanField(label=_("Under supervision (督办)"), required=False)
@@ -272,15 +270,18 @@ class RegistrationForm(forms.ModelForm[Petition]):
         super().__init__(*args, **kwargs)
         self.user = user
         self.area_selected = self._area_selected()
-        for name, (level, choices) in zip(
-            AREA_FIELDS, portal.region_choices(self.area_selected).items(), strict=True
-        ):
+        for name, (level, choices) in zip(AREA_FIELDS, portal.region_choices(self.area_selected).items(), strict=True):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrowing for the type checker
             field.choices = [("", "—"), *choices]
             field.widget.attrs.update(_area_attrs(level))
             if not self.is_bound:
                 self.initial[name] = self.area_selected.get(level, "")
+        if self.is_bound and not any(self.data.get(name) for name in AREA_FIELDS) and self.area_selected:
+            # A posted code alone: show its areas chosen in the picker.
+            self.data = {**dict(self.data.items())} | {
+                n: self.area_selected.get(lv, "") for n, lv in AREA_FIELDS.items()
+            }
         self.area_options = {name: list(self.fields[name].choices)[1:] for name in AREA_FIELDS}  # type: ignore[attr-defined]
 
     def _area_selected(self) -> dict[str, str]:
@@ -311,7 +312,7 @@ class RegistrationForm(forms.ModelForm[Petition]):
         return found
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         if any(self.data.get(name) for name in AREA_FIELDS):
             if any(name in self.errors for name in AREA_FIELDS):
                 return data

@@ -9,6 +9,7 @@ saved (``purge_held``), so abandoned forms leave nothing behind for long.
 
 from __future__ import annotations
 
+import contextlib
 import mimetypes
 import re
 import secrets
@@ -118,10 +119,8 @@ def release(held: list[HeldFile]) -> None:
         if path is None:
             continue
         path.unlink(missing_ok=True)
-        try:
+        with contextlib.suppress(OSError):  # other files of the batch are still held
             path.parent.rmdir()
-        except OSError:  # other files of the batch are still held
-            pass
 
 
 def purge_held(max_age_seconds: int = MAX_AGE_SECONDS) -> int:

@@ -21,6 +21,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
 
+from xinfang.core.punctuation import colon, semicolon
 from xinfang.deadlines.rules import ClockKind
 from xinfang.orgs.models import User
 from xinfang.petitions import identity, selectors
@@ -106,7 +107,9 @@ def _clock_cell(clocks: Iterable[Clock], labels: Labels) -> str:
 
 
 def _rating_cell(ratings: Iterable[Rating], labels: Labels) -> str:
-    return "; ".join(f"{labels.target.get(r.target, r.target)}: {labels.value.get(r.value, r.value)}" for r in ratings)
+    return semicolon().join(
+        f"{labels.target.get(r.target, r.target)}{colon()}{labels.value.get(r.value, r.value)}" for r in ratings
+    )
 
 
 def _labels(choices: Any) -> dict[str, str]:

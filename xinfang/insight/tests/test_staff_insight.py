@@ -99,9 +99,11 @@ def test_unit_suggestions_name_the_local_petition_department_and_the_usual_unit(
         p, _ = register(personas.registrar_a, title="噪声", request="噪声扰民", facts_and_reasons="", category=leaf)
         to_handling(personas, p)
     petition, _ = register(personas.registrar_a, title="搅拌站施工噪声", request=ORIGINAL, facts_and_reasons="")
-    (usual,) = integration.unit_suggestions(petition, "环境保护")
+    # The department whose remit 环境保护 is comes first; the usual (here: mistaken) unit after it.
+    competent, usual = integration.unit_suggestions(petition, "环境保护")
+    assert (competent.unit.name, competent.reason, competent.share) == ("A1区生态环境局", "competent", None)
     assert (usual.unit, usual.reason, usual.share) == (personas.handler_b.unit, "usual", 1.0)
-    assert integration.unit_suggestions(petition, "劳动和社会保障") == []
+    assert integration.unit_suggestions(petition, "劳动和社会保障") == []  # no 人社局 in this tree
 
     # At A市信访局, a problem in A1区 (990101) suggests A1区信访局 (属地).
     at_city, _ = register(personas.city_dept_head, title="搅拌站施工噪声", request=ORIGINAL, facts_and_reasons="")
@@ -177,3 +179,32 @@ def test_linking_is_a_service_call_not_a_side_effect_of_suggesting(personas):
     services.petition_link_repeat(petition=again, actor=personas.registrar_a, previous=earlier)
     (candidate,) = integration.staff_insight(personas.registrar_a, again).repeats
     assert candidate.earlier.pk == earlier.pk
+
+
+def test_suggested_units_follow_the_suggested_category(personas, categories, tree):
+    """劳动和社会保障 at A1区信访局: A1区人社局 first even where history sent such petitions to A1区住建局 more often;
+    the 人社局 of another county is outside the holder's area and not suggested."""
+    from xinfang.orgs.models import Unit
+
+    def dept(name, division, parent):
+        return Unit.objects.create(
+            name=name,
+            code=f"{division}RSJ",
+            division_code=division,
+            level="county",
+            unit_type="functional_dept",
+            parent=parent,
+        )
+
+    hrss = dept("A1区人力资源和社会保障局", "990101", tree.county)
+    dept("A2区人力资源和社会保障局", "990102", tree.county2)
+    wages = categories["劳动和社会保障 / 工资福利 / 拖欠工资"]
+    for _ in range(3):  # a history of mistaken routing: wages to 住建局
+        p, _ = register(personas.registrar_a, title="欠薪", request="拖欠工资", facts_and_reasons="", category=wages)
+        to_handling(personas, p)
+    petition, _ = register(personas.registrar_a, title="拖欠工资", request="请求支付工资", facts_and_reasons="")
+
+    suggested = integration.unit_suggestions(petition, "劳动和社会保障")
+    assert [(s.unit, s.reason) for s in suggested] == [(hrss, "competent"), (personas.handler_b.unit, "usual")]
+    housing = integration.unit_suggestions(petition, "城乡建设")
+    assert (housing[0].unit, housing[0].reason) == (personas.handler_b.unit, "competent")

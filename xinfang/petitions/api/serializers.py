@@ -675,8 +675,15 @@ class CategorySuggestionSerializer(serializers.Serializer[Any]):
 class UnitSuggestionSerializer(serializers.Serializer[Any]):
     unit = UnitBriefSerializer()
     reason = serializers.ChoiceField(
-        choices=[("locality", _("Petition department where the problem arose")), ("usual", _("Usual unit"))],
-        help_text=_("locality: 属地 petition department; usual: where this category usually went from this unit"),
+        choices=[
+            ("competent", _("Department whose remit the category is")),
+            ("locality", _("Petition department where the problem arose")),
+            ("usual", _("Usual unit")),
+        ],
+        help_text=_(
+            "competent: a department whose remit the suggested category is, in the problem's area first; "
+            "locality: 属地 petition department; usual: where this category usually went from this unit"
+        ),
     )
     share = serializers.FloatField(allow_null=True)
 

@@ -209,9 +209,7 @@ ACTIONS: dict[Action, ActionSpec] = {
     ),
     Action.ASSIGN_HANDLER: ActionSpec(
         s.AssignHandlerSerializer,
-        lambda p, u, d: services.petition_assign_handler(
-            petition=p, actor=u, assignee=d["assignee"], note=d["note"]
-        ),
+        lambda p, u, d: services.petition_assign_handler(petition=p, actor=u, assignee=d["assignee"], note=d["note"]),
     ),
     Action.LINK_REPEAT: ActionSpec(
         s.LinkRepeatSerializer,

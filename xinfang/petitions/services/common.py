@@ -12,7 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from xinfang.core import timeutil
-from xinfang.core.articles import article_text
+from xinfang.core.articles import article_text, local_provisions
 from xinfang.core.errors import IllegalTransition, NotPermitted, RuleViolation
 from xinfang.deadlines import services as deadline_services
 from xinfang.deadlines.rules import STATUTORY_RULES, ClockKind, DayKind
@@ -62,7 +62,7 @@ def require(petition: Petition, action: Action, actor: User | None) -> None:
         raise IllegalTransition(
             _("“%(action)s” is not possible while the petition is “%(state)s”.")
             % {"action": action.label, "state": State(petition.state).label},
-            article=transition.article,
+            article=local_provisions(transition.article),
         )
     if transition.actor == Actor.PETITIONER:
         # The petitioner is proven by 编号 + 查询码 (actor None); a registrar may record a request made by

@@ -298,7 +298,8 @@ def test_api_permission_matrix(world: World, name: str, persona: str, expected: 
 # Apps whose endpoints have their own permission table (``<app>/tests/test_permissions.py``), each with a test
 # like the one below for its own prefix.
 OWN_MATRICES = tuple(
-    f"/api/v1/{app}/" for app in ("insight", "notify", "supervision", "reception", "casework", "joint", "stats", "audit")
+    f"/api/v1/{app}/"
+    for app in ("insight", "notify", "supervision", "reception", "casework", "joint", "stats", "audit")
 )
 
 

@@ -63,6 +63,29 @@ def test_booking_is_confirmed_by_sms_with_a_code(session: ReceptionSession) -> N
     assert code in sms.body and "林区长（区长）" in sms.body
 
 
+@pytest.mark.parametrize(("language", "word"), [("zh-hans", "预约成功"), ("en", "booked")])
+def test_booking_sms_says_booked_once(
+    session: ReceptionSession, monkeypatch: pytest.MonkeyPatch, language: str, word: str
+) -> None:
+    """The SMS is "subject：body"; the body must not repeat the subject ("预约成功：预约成功：", issue 11)."""
+    from django.utils import translation
+
+    from xinfang.notify import channels
+
+    sent: list[str] = []
+
+    class Recorder:
+        def send(self, phone: str, text: str) -> None:
+            sent.append(text)
+
+    monkeypatch.setattr(channels, "sms_gateway", Recorder)
+    with translation.override(language), time_machine.travel(BEFORE, tick=False), transaction.atomic():
+        book(session)
+    channels.send_sms(Notification.objects.get(kind="reception.booking_confirmed"))
+    (text,) = sent
+    assert text.lower().count(word.lower()) == 1, text
+
+
 def test_booking_refused_when_the_slot_is_full(session: ReceptionSession) -> None:
     with time_machine.travel(BEFORE, tick=False):
         book(session)

@@ -14,7 +14,7 @@ from django.db import connection
 from django.urls import reverse
 
 from xinfang.petitions.services import PetitionerData
-from xinfang.petitions.tests.helpers import ID_OK, register, to_handling
+from xinfang.petitions.tests.helpers import register, to_handling
 from xinfang.search import selectors as search
 from xinfang.search.models import SearchDocument
 from xinfang.search.segment import segment, split_phrase
@@ -73,7 +73,7 @@ def test_a_phrase_in_quotes_must_be_adjacent(personas, corpus):
 
 
 def test_an_exact_number_ranks_first(personas, corpus):
-    wages, deposit, noise = corpus
+    _wages, _deposit, noise = corpus
     # noise's 编号 typed in lower case; 拖欠-like words of other rows do not outrank it.
     found = search.search_petitions(personas.registrar_a, noise.number.lower())
     assert found[0] == noise.pk
@@ -114,7 +114,7 @@ def test_five_questions_answers_are_searched(personas):
 
 
 def test_search_combines_with_other_filters(personas, corpus):
-    wages, deposit, _noise = corpus
+    _wages, deposit, _noise = corpus
     within = search.petitions_visible_to(personas.registrar_a).filter(pk=deposit.pk)
     assert search.search_petitions(personas.registrar_a, "拖欠", within=within) == [deposit.pk]
 

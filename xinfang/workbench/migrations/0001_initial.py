@@ -6,32 +6,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SavedView',
+            name="SavedView",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('params', models.JSONField(default=dict, verbose_name='filters')),
-                ('shared', models.BooleanField(default=False, verbose_name='shared with my unit')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.unit', verbose_name='unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                ("params", models.JSONField(default=dict, verbose_name="filters")),
+                ("shared", models.BooleanField(default=False, verbose_name="shared with my unit")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orgs.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'saved view',
-                'verbose_name_plural': 'saved views',
-                'indexes': [models.Index(fields=['unit', 'shared'], name='savedview_unit_shared_idx')],
-                'constraints': [models.UniqueConstraint(fields=('owner', 'name'), name='savedview_owner_name_unique')],
+                "verbose_name": "saved view",
+                "verbose_name_plural": "saved views",
+                "indexes": [models.Index(fields=["unit", "shared"], name="savedview_unit_shared_idx")],
+                "constraints": [models.UniqueConstraint(fields=("owner", "name"), name="savedview_owner_name_unique")],
             },
         ),
     ]

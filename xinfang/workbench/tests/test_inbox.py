@@ -205,8 +205,20 @@ def test_pagination_keeps_the_filters(client, personas):
     _register_many(personas, PAGE_SIZE + 2)
     client.force_login(personas.registrar_a)
     with on(MONDAY):
-        first = client.get(INBOX, {"tab": "registered", "q": "事项", "channel": "letter"})
+        first = client.get(INBOX, {"tab": "registered", "q": "事项", "channel": "letter", "sort": "-number"})
     assert "q=" in first.context["next_page"] and "channel=letter" in first.context["next_page"]
+
+
+def test_a_search_without_a_chosen_order_is_ranked_by_relevance_and_highlighted(client, personas):
+    _register_many(personas, 3)
+    best, _ = register(personas.registrar_a, title="拖欠农民工工资", request="请求支付拖欠的工资")
+    client.force_login(personas.registrar_a)
+    with on(MONDAY):
+        response = client.get(INBOX, {"tab": "all", "q": "拖欠"})
+    rows = response.context["rows"]
+    assert response.context["by_relevance"] and response.context["next_page"] == ""
+    assert rows[0].petition.pk == best.pk
+    assert "<mark>拖欠</mark>" in str(rows[0].hit)
 
 
 def _inbox_queries(client: Any, tab: str) -> int:

@@ -56,7 +56,7 @@ AT_B = {"accept", "accept_simple", "object", "divert", "decline", "report_urgent
     ("persona", "expected"),
     [
         ("handler_b", AT_B),
-        ("head_b", AT_B),
+        ("head_b", AT_B | {"assign_handler"}),  # only the head names the 承办人
         ("registrar_a", {"report_urgent", "attach", "urge"}),  # it forwarded the item; records 催办 by phone
         ("supervisor", set()),  # sees the item in its area, takes no action on it
     ],

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
@@ -21,6 +22,7 @@ from xinfang.core.errors import DomainError
 from xinfang.core.limits import parse_id
 from xinfang.orgs.models import User
 from xinfang.petitions.models import Petition
+from xinfang.search.selectors import search_highlights, search_petitions
 from xinfang.supervision.selectors import petition_levels
 from xinfang.workbench import selectors as wb
 from xinfang.workbench import services
@@ -35,12 +37,20 @@ class Row:
     due: dt.date | None
     status: str  # running, due_soon (临期), overdue (超期), or "" without a running time limit
     level: str = ""  # warning level from the supervision thresholds: due_soon, overdue, severe (严重超期) or ""
+    hit: SafeString | None = None  # where the search words occur (highlighted), when searching
 
     @property
     def level_label(self) -> str:
         from xinfang.supervision.models import WarningLevel
 
         return str(WarningLevel(self.level).label) if self.level else ""
+
+
+def ranked_page(user: User, text: str, qs: Any) -> list[Petition]:
+    """The best full-text matches within the filtered list, in rank order (two queries, at most one page)."""
+    ids = search_petitions(user, text, within=qs, limit=wb.PAGE_SIZE)
+    found = {p.pk: p for p in qs.filter(pk__in=ids).annotate(next_due=wb.next_due())}
+    return [found[i] for i in ids if i in found]
 
 
 def due_status(due: dt.date | None, today: dt.date) -> str:
@@ -91,10 +101,20 @@ def inbox(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     sort = wb.Sort.parse(request.GET.get("sort"))
     after = request.GET.get("after")
-    petitions, next_cursor = wb.page(qs, sort, after)
-    dues = [getattr(p, "next_due", None) for p in petitions]  # annotated by wb.page
+    text = (request.GET.get("q") or "").strip()
+    by_relevance = bool(text) and not request.GET.get("sort")
+    if by_relevance:
+        # A search without a chosen order is ranked (exact 编号 first, then relevance): the best matches, one page.
+        petitions, next_cursor = ranked_page(user, text, qs), None
+    else:
+        petitions, next_cursor = wb.page(qs, sort, after)
+    dues = [getattr(p, "next_due", None) for p in petitions]  # annotated by wb.page / ranked_page
     levels = petition_levels([p.pk for p in petitions], today)  # one query: the worst level of each row
-    rows = [Row(p, due, due_status(due, today), levels.get(p.pk, "")) for p, due in zip(petitions, dues, strict=True)]
+    hits = search_highlights(text, petitions) if text else {}
+    rows = [
+        Row(p, due, due_status(due, today), levels.get(p.pk, ""), hits.get(p.pk))
+        for p, due in zip(petitions, dues, strict=True)
+    ]
 
     params = request.GET.copy()
     params["tab"] = tab.key
@@ -124,6 +144,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "drill_down": form.drill_down(),
         "page_size": wb.PAGE_SIZE,
         "sort": sort,
+        "by_relevance": by_relevance,
         "headers": _headers(params, sort),
         "columns": _columns(request.GET),
         "column_choices": wb.COLUMNS,

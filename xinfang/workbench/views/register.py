@@ -115,7 +115,9 @@ def category_search(query: str) -> list[Category]:
     query = query.strip()[:50]
     if not query:
         return list(Category.objects.filter(level=1).order_by("full_name"))
-    return list(Category.objects.filter(full_name__icontains=query).order_by("level", "full_name")[:CATEGORY_RESULTS_MAX])
+    return list(
+        Category.objects.filter(full_name__icontains=query).order_by("level", "full_name")[:CATEGORY_RESULTS_MAX]
+    )
 
 
 def _category(raw: object) -> Category | None:
@@ -126,10 +128,7 @@ def _category_context(data: Any) -> dict[str, Any]:
     """The category picker: the chosen node with its path, and the search results (or the tree's top level)."""
     query = str(data.get("category_q", "") or "")[:50] if data else ""
     parent = _category(data.get("category_parent")) if data else None
-    if parent is not None:
-        results = list(parent.children.order_by("full_name"))
-    else:
-        results = category_search(query)
+    results = list(parent.children.order_by("full_name")) if parent is not None else category_search(query)
     return {
         "category_chosen": _category(data.get("category")) if data else None,
         "category_results": results,

@@ -1,0 +1,114 @@
+"""Thin staff API views of proposals: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from xinfang.core.api import staff_user
+from xinfang.orgs.api.permissions import IsUnitMember
+from xinfang.proposals import selectors, services
+from xinfang.proposals.api import serializers as s
+from xinfang.proposals.models import Call, Proposal
+
+
+class NewestFirst(CursorPagination):
+    ordering = "-id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class ProposalViewSet(viewsets.ReadOnlyModelViewSet[Proposal]):
+    """Proposals visible to the caller's unit (receiving or competent unit) and to the units overseeing them."""
+
+    permission_classes = [IsUnitMember]
+    pagination_class = NewestFirst
+    lookup_value_regex = r"[^/]+"
+
+    def get_queryset(self) -> QuerySet[Proposal]:
+        qs = selectors.proposals_visible_to(self.request.user)
+        state = self.request.query_params.get("state")
+        if state:
+            qs = qs.filter(state=state)
+        return qs
+
+    def get_serializer_class(self) -> type[Any]:
+        return s.ProposalListSerializer if self.action == "list" else s.ProposalDetailSerializer
+
+    def get_object(self) -> Proposal:
+        return selectors.proposal_get_visible(self.request.user, self.kwargs["pk"])
+
+    def _answer(self, proposal: Proposal) -> Response:
+        proposal.refresh_from_db()
+        return Response(s.ProposalDetailSerializer(proposal).data, status=status.HTTP_200_OK)
+
+    @extend_schema(request=s.ReferInput, responses=s.ProposalDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def refer(self, request: Request, pk: str) -> Response:
+        data = s.ReferInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        proposal = services.proposal_refer(
+            proposal=self.get_object(),
+            actor=staff_user(request),
+            to_unit=data.validated_data["to_unit"],
+            note=data.validated_data["note"],
+        )
+        return self._answer(proposal)
+
+    @extend_schema(request=s.DecideInput, responses=s.ProposalDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str) -> Response:
+        data = s.DecideInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        proposal = services.proposal_decide(
+            proposal=self.get_object(), actor=staff_user(request), **data.validated_data
+        )
+        return self._answer(proposal)
+
+    @extend_schema(request=s.ImplementInput, responses=s.ProposalDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def implement(self, request: Request, pk: str) -> Response:
+        data = s.ImplementInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        proposal = services.proposal_implement(
+            proposal=self.get_object(), actor=staff_user(request), **data.validated_data
+        )
+        return self._answer(proposal)
+
+    @extend_schema(request=s.CommendInput, responses=s.ProposalDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def commend(self, request: Request, pk: str) -> Response:
+        data = s.CommendInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        proposal = services.proposal_commend(
+            proposal=self.get_object(), actor=staff_user(request), **data.validated_data
+        )
+        return self._answer(proposal)
+
+
+class CallViewSet(viewsets.ModelViewSet[Call]):
+    """Calls for proposals of the caller's unit; creating one publishes it for the caller's unit."""
+
+    permission_classes = [IsUnitMember]
+    serializer_class = s.CallSerializer
+    queryset = Call.objects.none()  # for the schema; get_queryset scopes by the caller's unit
+    pagination_class = NewestFirst
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Call]:
+        unit_id = staff_user(self.request).unit_id
+        return Call.objects.filter(unit_id=unit_id) if unit_id is not None else Call.objects.none()
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = s.CallSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        call = services.call_create(actor=staff_user(request), **data.validated_data)
+        return Response(s.CallSerializer(call).data, status=status.HTTP_201_CREATED)

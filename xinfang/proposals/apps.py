@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProposalsConfig(AppConfig):
+    """人民建议征集 (Art. 29 ¶2): calls for proposals, proposals, their assessment, decision and implementation."""
+
+    name = "xinfang.proposals"
+    label = "proposals"
+    verbose_name = _("People's proposals")
