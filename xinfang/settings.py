@@ -294,6 +294,10 @@ SPECTACULAR_SETTINGS = {
         "NotificationStatusEnum": "xinfang.notify.models.Status",
         "UnitLevelEnum": "xinfang.orgs.models.Level",
         "WarningLevelEnum": "xinfang.supervision.models.WarningLevel",
+        "ProposalStateEnum": "xinfang.proposals.workflow.State",
+        "ProposalOutcomeEnum": "xinfang.proposals.workflow.Outcome",
+        "ProposalClockKindEnum": "xinfang.proposals.models.ClockKind",
+        "PetitionStateEnum": "xinfang.petitions.workflow.State",
     },
 }
 

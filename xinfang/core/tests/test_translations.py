@@ -25,6 +25,8 @@ _KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(".
 _PRINTF = re.compile(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrs]")
 _BRACE = re.compile(r"\{\w*\}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# A msgstr is Chinese when it has Chinese characters, or is full-width punctuation only ("：" for ": ").
+_CHINESE_TEXT = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 DRF_REQUIRED = "This field is required."
 
 
@@ -160,7 +162,7 @@ def test_translations_keep_every_placeholder():
 def test_translations_are_chinese():
     """Every msgstr contains Chinese, except the few that are only codes or names (none today)."""
     _, entries = _catalogue()
-    untranslated = [entry.label for entry in entries if not _CJK.search(entry.msgstr.get(0, ""))]
+    untranslated = [entry.label for entry in entries if not _CHINESE_TEXT.search(entry.msgstr.get(0, ""))]
     assert not untranslated, "\n".join(untranslated)
 
 

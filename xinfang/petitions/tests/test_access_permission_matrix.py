@@ -299,7 +299,7 @@ def test_api_permission_matrix(world: World, name: str, persona: str, expected: 
 # like the one below for its own prefix.
 OWN_MATRICES = tuple(
     f"/api/v1/{app}/"
-    for app in ("insight", "notify", "supervision", "reception", "casework", "joint", "stats", "audit")
+    for app in ("insight", "notify", "supervision", "reception", "casework", "joint", "stats", "audit", "proposals")
 )
 
 
