@@ -140,6 +140,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "xinfang.stats.routers.FiguresReadMiddleware",  # figures read their rollups from DATABASE_REPLICA_URL if set
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the lockout flag the login views leave on the request (django-axes).
@@ -188,6 +189,18 @@ except Exception as exc:  # dj-database-url raises several types for a malformed
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db.setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DATABASES = {"default": _db}
+# A read replica for the dashboards (e.g. a PostgreSQL streaming replica): the figures pages and the statistics API
+# read their rollups there (xinfang/stats/routers.py); everything else uses the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    try:
+        DATABASES["replica"] = dj_database_url.parse(
+            DATABASE_REPLICA_URL, conn_max_age=env_int("XINFANG_DB_CONN_MAX_AGE", 0)
+        )
+    except Exception as exc:  # dj-database-url raises several types for a malformed URL
+        raise SettingsError(f"DATABASE_REPLICA_URL={DATABASE_REPLICA_URL!r}: {exc}") from exc
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # under test the replica is the primary
+DATABASE_ROUTERS = ["xinfang.stats.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "orgs.User"
 

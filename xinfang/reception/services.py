@@ -617,7 +617,12 @@ def invitation_create(
     """约访 a petitioner on a case the actor can see: an appointment, notified by SMS to the petition's phone."""
     if not actor.is_unit_staff:
         raise NotPermitted(_("Only staff can invite a petitioner."))
-    petition = petition_get_visible(actor, petition_key)  # 404 when not visible (no oracle)
+    try:
+        petition = petition_get_visible(actor, petition_key)
+    except Http404:  # missing and not visible read the same (no oracle), at the field, as for reception matters
+        raise InvalidInput(
+            _("No petition “%(key)s” that you can see.") % {"key": petition_key}, field="petition"
+        ) from None
     leader = require_leader(leader)
     assert leader.unit is not None  # noqa: S101
     if leader.pk != actor.pk:

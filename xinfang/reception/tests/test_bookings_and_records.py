@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.db import transaction
-from django.http import Http404
 
 from conftest import Personas, Tree
 from xinfang.core import timeutil
@@ -187,7 +186,7 @@ def test_cancelling_a_session_tells_the_booked_citizens(session: ReceptionSessio
 
 def test_an_invitation_needs_a_visible_petition(desk: Desk, personas: Personas, tree: Tree) -> None:
     petition, _ = register(personas.registrar_a)
-    with pytest.raises(Http404):
+    with pytest.raises(InvalidInput) as refused:
         services.invitation_create(
             actor=personas.outsider,
             petition_key=petition.pk,
@@ -196,6 +195,7 @@ def test_an_invitation_needs_a_visible_petition(desk: Desk, personas: Personas, 
             at=dt.time(15),
             place="A1区信访局",
         )
+    assert refused.value.field == "petition"
     invitation = services.invitation_create(
         actor=desk.county_leader,
         petition_key=petition.number,

@@ -147,6 +147,9 @@ STAFF_LIST =     (401, 403,  200,  200,  200,  200,  200)
 VISIBLE =        (401, 403,  200,  200,  404,  200,  404)
 VISIBLE_NEW =    (401, 403,  201,  201,  404,  201,  404)
 DESK_CREATE =    (401, 403,  201,  201,  403,  201,  403)
+# A petition named in the body that the user cannot see is a bad reference (400 at the field), as for reception
+# matters: no 404 for a path that exists, and no existence oracle either (missing reads the same).
+VISIBLE_REF =    (401, 403,  201,  201,  400,  201,  400)
 PUBLIC =         (200, 200,  200,  200,  200,  200,  200)
 PUBLIC_CREATED = (201, 201,  201,  201,  201,  201,  201)
 
@@ -190,7 +193,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "invitations-create": Endpoint("post", "/api/v1/reception/invitations/", lambda w: {
         "petition": w.other_petition_number, "leader": w.people["leader"].pk, "on": "2026-04-22", "at": "10:00",
         "place": "信访局",
-    }, VISIBLE_NEW),
+    }, VISIBLE_REF),
     "invitation-mark": Endpoint("post", "/api/v1/reception/invitations/{invitation}/mark/",
                                 lambda w: {"status": "cancelled"}, VISIBLE),
     "field-visits": Endpoint("get", "/api/v1/reception/field-visits/", None, STAFF_LIST),
