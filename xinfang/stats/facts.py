@@ -30,7 +30,7 @@ from xinfang.petitions.models import (
     ReviewOutcome,
     Satisfaction,
 )
-from xinfang.stats.models import PetitionStatState, StatDaily, StatFact
+from xinfang.stats.models import DIMENSIONS, PetitionStatState, StatDaily, StatFact
 
 # (measure, day ISO, category_id, channel, nature, division_code, accused_unit_id, accused_staff_id)
 FactKey = tuple[str, str, int, str, str, str, int, int]
@@ -321,19 +321,7 @@ def rebuild(*, batch: int = 5000) -> int:
 def fact_table() -> dict[RowKey, int]:
     """The stored facts as {row key: value} (non-zero only), for the check and the tests."""
     out: dict[RowKey, int] = {}
-    for row in StatFact.objects.exclude(value=0).values_list(
-        "node_id",
-        "direct",
-        "measure",
-        "day",
-        "category_id",
-        "channel",
-        "nature",
-        "division_code",
-        "accused_unit_id",
-        "accused_staff_id",
-        "value",
-    ):
+    for row in StatFact.objects.exclude(value=0).values_list(*DIMENSIONS, "value"):
         node, direct, measure, day, *dims, value = row
         out[cast(RowKey, (node, direct, measure, day.isoformat(), *dims))] = value
     return out
