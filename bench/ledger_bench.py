@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import sys
 import tempfile
@@ -23,24 +22,10 @@ import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xinfang.settings")
-os.environ.update(
-    {
-        "XINFANG_DEBUG": "0",  # DEBUG keeps every SQL statement in memory
-        "XINFANG_SECRET_KEY": os.environ.get("XINFANG_SECRET_KEY", "bench-only-secret-key-0123456789abcdefghijklmnop"),
-        # Personal data at rest (xinfang.core.crypto): bench-only keys, required with DEBUG off.
-        "XINFANG_FIELD_KEYS": os.environ.get("XINFANG_FIELD_KEYS", "YmVuY2gtb25seS1maWVsZC1rZXktbm90LXNlY3JldCE="),
-        "XINFANG_HASH_KEY": os.environ.get("XINFANG_HASH_KEY", "bench-only-hash-key-0123456789abcdefghijklmnop"),
-        "XINFANG_SSL_REDIRECT": "0",
-        "XINFANG_LOG_LEVEL": "ERROR",
-    }
-)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchenv import ROOT, setup_django
 
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from django.core.management import call_command  # noqa: E402
 

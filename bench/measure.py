@@ -56,6 +56,7 @@ import django  # noqa: E402 - settings come from the environment set above
 
 django.setup()
 
+from benchenv import submission_payload  # noqa: E402 - bench/ is the script's folder
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -64,7 +65,6 @@ from knox.models import AuthToken  # noqa: E402
 
 from xinfang.orgs.models import Level, Role, StaffRole, Unit, UnitType, User, path_upper_bound  # noqa: E402
 from xinfang.petitions import synthetic  # noqa: E402
-from xinfang.petitions.identity import id_check_char  # noqa: E402
 from xinfang.petitions.models import Clock, Petition, PetitionAccess, Petitioner, PetitionEvent  # noqa: E402
 
 SUBMIT_URL = "/api/v1/petitions/"
@@ -251,26 +251,7 @@ class Submissions:
         self.codes = codes or list(depts.values_list("division_code", flat=True)[:5000])
 
     def payload(self) -> bytes:
-        rng = self.rng
-        code = rng.choice(self.codes)
-        born = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(55 * 365))
-        first17 = f"{code[:6]}{born:%Y%m%d}{rng.randrange(1000):03d}"
-        body = {
-            "title": rng.choice(["小区旁搅拌站夜间施工噪音扰民", "拖欠农民工工资问题", "征地补偿款发放不到位"]),
-            "request": "请求有关部门依法处理并答复。",
-            "facts_and_reasons": "事情经过如下：" + "相关情况已多次反映，至今没有结果。" * rng.randint(1, 5),
-            "problem_division_code": code,
-            "problem_address": "幸福路12号",
-            "petitioners": [
-                {
-                    "name": rng.choice("王李张刘陈") + rng.choice(["伟", "芳", "强", "敏"]),
-                    "id_number": first17 + id_check_char(first17),
-                    "phone": f"13{rng.randint(0, 999_999_999):09d}",
-                    "address": "幸福路12号3栋",
-                }
-            ],
-        }
-        return json.dumps(body, ensure_ascii=False).encode()
+        return submission_payload(self.rng, self.rng.choice(self.codes))
 
 
 # --- in process ------------------------------------------------------------------------------------------------

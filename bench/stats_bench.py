@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -25,25 +24,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xinfang.settings")
-os.environ.update(
-    {
-        "XINFANG_DEBUG": "0",  # DEBUG keeps every SQL statement in memory
-        "XINFANG_SECRET_KEY": os.environ.get("XINFANG_SECRET_KEY", "bench-only-secret-key-0123456789abcdefghijklmnop"),
-        # Personal data at rest (xinfang.core.crypto): bench-only keys, required with DEBUG off.
-        "XINFANG_FIELD_KEYS": os.environ.get("XINFANG_FIELD_KEYS", "YmVuY2gtb25seS1maWVsZC1rZXktbm90LXNlY3JldCE="),
-        "XINFANG_HASH_KEY": os.environ.get("XINFANG_HASH_KEY", "bench-only-hash-key-0123456789abcdefghijklmnop"),
-        "XINFANG_SSL_REDIRECT": "0",
-        "XINFANG_LOG_LEVEL": "ERROR",
-    }
-)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchenv import ROOT, setup_django
+
+setup_django()
 
 import django  # noqa: E402
-
-django.setup()
-
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
