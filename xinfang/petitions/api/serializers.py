@@ -640,18 +640,19 @@ class PetitionDetailSerializer(serializers.ModelSerializer[Petition]):
     @extend_schema_field(AccusedSerializer(allow_null=True))
     def get_accused(self, obj: Petition) -> dict[str, Any] | None:
         """Only for accusations; matches are looked up while the accused unit is unconfirmed."""
-        from xinfang.petitions.services.accused import accused_matches, is_confirmed
+        from xinfang.petitions.services.accused import accused_status
 
-        if obj.nature != Nature.ACCUSATION:
+        status = accused_status(obj)
+        if status is None:
             return None
-        confirmed = is_confirmed(obj)
-        matches = [] if confirmed else accused_matches(obj)
         data = {
             "name": obj.accused_name,
             "unit": obj.accused_unit,
-            "confirmed": confirmed,
+            "confirmed": status.confirmed,
             "confirmed_at": obj.accused_confirmed_at,
-            "matches": [{"unit": m.unit, "strength": m.strength.name.lower(), "in_area": m.in_area} for m in matches],
+            "matches": [
+                {"unit": m.unit, "strength": m.strength.name.lower(), "in_area": m.in_area} for m in status.matches
+            ],
         }
         return dict(AccusedSerializer(data).data)
 

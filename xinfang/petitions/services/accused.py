@@ -134,6 +134,22 @@ def accused_matches(petition: Petition, *, limit: int = MAX_MATCHES) -> list[Acc
     return found[:limit]
 
 
+@dataclass(frozen=True)
+class AccusedStatus:
+    """What the petition page and the staff API show of an accusation's accused side (Art. 30 ¶3)."""
+
+    confirmed: bool
+    matches: list[AccusedMatch]  # looked up only while unconfirmed
+
+
+def accused_status(petition: Petition) -> AccusedStatus | None:
+    """None for anything but an accusation; the text's matches until staff confirm the accused unit."""
+    if petition.nature != Nature.ACCUSATION:
+        return None
+    confirmed = is_confirmed(petition)
+    return AccusedStatus(confirmed, [] if confirmed else accused_matches(petition))
+
+
 def is_confirmed(petition: Petition) -> bool:
     return petition.nature != Nature.ACCUSATION or petition.accused_confirmed_at is not None
 

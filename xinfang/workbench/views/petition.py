@@ -29,7 +29,8 @@ from xinfang.insight.integration import staff_insight
 from xinfang.orgs.models import Role, User
 from xinfang.petitions import selectors
 from xinfang.petitions.api.serializers import ClockSerializer, PetitionerOutSerializer, staff_label
-from xinfang.petitions.models import Document, DocumentStatus, Nature, Petition
+from xinfang.petitions.models import Document, DocumentStatus, Petition
+from xinfang.petitions.services.accused import accused_status
 from xinfang.petitions.workflow import Action
 from xinfang.workbench.access import is_htmx, staff_required, staff_user
 from xinfang.workbench.actionforms import BaseActionForm, action_form
@@ -112,19 +113,9 @@ def render_petition(
         "documents": _documents(user, petition),
         "forms": forms,
         "holds": petition.current_unit_id == user.unit_id,
-        "accused": _accused(petition),
+        "accused": accused_status(petition),
     }
     return render(request, "workbench/petition.html", context)
-
-
-def _accused(petition: Petition) -> dict[str, Any] | None:
-    """Art. 30 ¶3: whether staff confirmed the accused unit, and the units the text may name until they do."""
-    from xinfang.petitions.services.accused import accused_matches, is_confirmed
-
-    if petition.nature != Nature.ACCUSATION:
-        return None
-    confirmed = is_confirmed(petition)
-    return {"confirmed": confirmed, "matches": [] if confirmed else accused_matches(petition)}
 
 
 def _five_questions(petition: Petition) -> list[tuple[str, str]]:
