@@ -16,6 +16,7 @@ import pytest
 import time_machine
 from docx import Document
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from xinfang.petitions.models import Petition
 from xinfang.petitions.tests.helpers import register, to_replied
@@ -85,7 +86,13 @@ def portal_act(page: Any, section: str) -> None:
     """Send one of the citizen's forms on the track page (htmx swaps the live part of the page)."""
     with page.expect_response(lambda r: "/track/" in r.url and r.request.method == "POST"):
         page.locator(f"#{section} form button[type=submit]").first.click()
+    wait_for_swap(page)
+
+
+def wait_for_swap(page: Any) -> None:
+    """Wait until htmx has swapped and settled the answer: the response alone may come before the DOM changes."""
     page.wait_for_load_state("networkidle")
+    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
 
 
 def pick_region(page: Any) -> None:
@@ -199,13 +206,15 @@ def test_full_journey(live_server: Any, staff: Any, desktop: Any) -> None:
     track(page, base, number, code)
     rate_forms = page.locator("#act-rate form.rate-form")
     assert rate_forms.count() >= 1
-    while page.locator("#act-rate form.rate-form").count():
-        form = page.locator("#act-rate form.rate-form").first
+    # Each rating swaps the section in place; wait for the swap (one form fewer) before
+    # counting again, or a slow machine counts the form it has just rated.
+    while remaining := rate_forms.count():
+        form = rate_forms.first
         form.locator("input[type=radio][value=satisfied]").check()
         form.locator("textarea, input[type=text]").last.fill("处理及时。")
         with page.expect_response(lambda r: r.url.endswith("/rate/")):
             form.locator("button[type=submit]").click()
-        page.wait_for_load_state("networkidle")
+        expect(rate_forms).to_have_count(remaining - 1)
     assert page.locator("#act-rate .given-ratings li").count() >= 1
     page.fill("[name=review-reason]", "路灯修好后又坏了，请上级机关复查。")
     portal_act(page, "act-review")
