@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "xinfang.proposals",  # 人民建议征集 (Art. 29 ¶2)
     "xinfang.portal",
     "xinfang.workbench",
+    "xinfang.demo",  # manage.py load_demo: on top of every app, calls each one's demo module
 ]
 
 MIDDLEWARE = [

@@ -16,7 +16,7 @@ from django.http import Http404
 from xinfang.core.limits import is_id
 from xinfang.orgs.models import User, path_upper_bound
 from xinfang.petitions.models import Clock, Nature, Petition, PetitionAccess
-from xinfang.petitions.services.common import ACCUSATION_CHANNEL_TYPES
+from xinfang.petitions.sides import ACCUSATION_CHANNEL_TYPES, is_accused_side
 from xinfang.petitions.workflow import TRANSITIONS, Action, Actor
 
 
@@ -116,8 +116,6 @@ def due_soon_clocks(user: User, today: dt.date, days: int) -> QuerySet[Clock]:
 
 def allowed_actions(user: User, petition: Petition) -> list[Action]:
     """The actions this staff user may take now (state + side + role); services re-check on submit."""
-    from xinfang.petitions.services.common import is_accused_side
-
     if user.unit_id is None or is_accused_side(user.unit, user, petition):
         return []
     roles = user.role_set()

@@ -21,7 +21,7 @@ from xinfang.core.limits import parse_id
 from xinfang.orgs.models import Unit, UnitType, User, ids_in_path, path_upper_bound
 from xinfang.petitions.models import Category, Channel, Nature
 from xinfang.petitions.selectors import accused_side_petitions, clocks_in_scope
-from xinfang.petitions.services.common import ACCUSATION_CHANNEL_TYPES
+from xinfang.petitions.sides import ACCUSATION_CHANNEL_TYPES
 from xinfang.stats import catalogue
 from xinfang.stats.catalogue import Kpi
 from xinfang.stats.models import StatDaily, StatFact

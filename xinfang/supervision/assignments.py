@@ -17,7 +17,7 @@ from xinfang.core.errors import InvalidInput, NotPermitted, RuleViolation
 from xinfang.orgs.models import Unit, User, path_upper_bound
 from xinfang.petitions.models import Petition
 from xinfang.petitions.services.accused import refuse_target, require_confirmed
-from xinfang.petitions.services.common import is_accused_side
+from xinfang.petitions.sides import is_accused_side
 from xinfang.supervision.models import Assignment, AssignmentSource
 
 

@@ -11,7 +11,7 @@ staff confirm which unit is accused (or that none is: a person only), the text i
   unit is never given what accuses it, whatever a confirmation says.
 
 Name matching itself (forms and abbreviations) is in ``xinfang.orgs.names``; the tree rule for a confirmed accused
-unit (the unit and those under it) is ``common.is_accused_side``.
+unit (the unit and those under it) is ``sides.is_accused_side``.
 """
 
 from __future__ import annotations
@@ -31,13 +31,13 @@ from xinfang.orgs.names import NameForms, Strength, area_of_government, name_for
 from xinfang.petitions.models import AccessReason, Nature, Petition
 from xinfang.petitions.services.common import (
     grant,
-    is_accused_side,
     lock,
     open_clock,
     record,
     require,
     stop_clocks,
 )
+from xinfang.petitions.sides import is_accused_side
 from xinfang.petitions.workflow import Action, State
 
 ARTICLE = "Art. 30 ¶3"

@@ -16,43 +16,25 @@ from xinfang.core.articles import article_text, local_provisions
 from xinfang.core.errors import IllegalTransition, NotPermitted, RuleViolation
 from xinfang.deadlines import services as deadline_services
 from xinfang.deadlines.rules import STATUTORY_RULES, ClockKind, DayKind
-from xinfang.orgs.models import Unit, UnitType, User
+from xinfang.orgs.models import Unit, User
 from xinfang.petitions.models import (
     AccessReason,
     Clock,
-    Nature,
     Petition,
     PetitionAccess,
     PetitionEvent,
 )
+from xinfang.petitions.selectors import petitions_visible_to
+from xinfang.petitions.sides import is_accused_side
 from xinfang.petitions.workflow import TRANSITIONS, Action, Actor, State
 
 PETITIONER_LABEL = "信访人"
 SYSTEM_LABEL = "系统"
-# Units whose duty is to receive accusations; they stay able to see one aimed at their own government.
-ACCUSATION_CHANNEL_TYPES = frozenset({UnitType.PETITION_DEPT, UnitType.DISCIPLINE})
 
 
 def lock(petition: Petition) -> Petition:
     """Re-read the petition under a row lock so concurrent actions serialise on it."""
     return Petition.objects.select_for_update().select_related("current_unit", "registering_unit").get(pk=petition.pk)
-
-
-def is_accused_side(unit: Unit | None, user: User | None, petition: Petition) -> bool:
-    """Art. 30 ¶3: an accusation never reaches the accused person or unit (nor units under the accused unit).
-
-    Petition departments and discipline organs under an accused government keep their duty to receive it;
-    the accused unit itself never does.
-    """
-    if petition.nature != Nature.ACCUSATION:
-        return False
-    if user is not None and petition.accused_staff_id is not None and petition.accused_staff_id == user.pk:
-        return True
-    if unit is None or petition.accused_unit_id is None:
-        return False
-    if petition.accused_unit_id == unit.pk:
-        return True
-    return petition.accused_unit_id in unit.ancestor_ids and unit.unit_type not in ACCUSATION_CHANNEL_TYPES
 
 
 def require(petition: Petition, action: Action, actor: User | None) -> None:
@@ -90,11 +72,8 @@ def require(petition: Petition, action: Action, actor: User | None) -> None:
         and not PetitionAccess.objects.filter(petition=petition, unit_id=actor.unit_id).exists()
     ):
         raise NotPermitted(_("Your unit is not involved in this petition."))
-    if transition.actor == Actor.VIEWER:
-        from xinfang.petitions.selectors import petitions_visible_to
-
-        if not petitions_visible_to(actor).filter(pk=petition.pk).exists():
-            raise NotPermitted(_("Your unit neither handles nor oversees this petition."))
+    if transition.actor == Actor.VIEWER and not petitions_visible_to(actor).filter(pk=petition.pk).exists():
+        raise NotPermitted(_("Your unit neither handles nor oversees this petition."))
     if is_accused_side(actor.unit, actor, petition):
         raise NotPermitted(_("This accusation cannot be handled by the accused side (Art. 30)."))
 

@@ -24,7 +24,6 @@ from xinfang.petitions.services.accused import excluded_by_name, refuse_target
 from xinfang.petitions.services.bars import acceptance_bar, require_no_bar
 from xinfang.petitions.services.common import (
     grant,
-    is_accused_side,
     lock,
     open_clock,
     record,
@@ -32,6 +31,7 @@ from xinfang.petitions.services.common import (
     running_clock,
     stop_clocks,
 )
+from xinfang.petitions.sides import is_accused_side
 from xinfang.petitions.workflow import Action, State
 
 _INTAKE_CLOCKS = (ClockKind.ROUTE, ClockKind.NOTICE)
