@@ -211,7 +211,10 @@ def _signed(keys: Sequence[int]) -> list[int]:
 
 
 def _probe(petition: Petition) -> tuple[Any, list[int]]:
-    message = petition_message(petition)
+    return _probe_message(petition_message(petition))
+
+
+def _probe_message(message: Message) -> tuple[Any, list[int]]:
     hashes = dedup.shingle_hashes(dedup.document(message.title, message.text))
     keys = dedup.band_keys(dedup.MinHasher().signature(hashes))[0].tolist()
     return hashes, _signed(keys)
@@ -246,14 +249,19 @@ def fingerprint_many(petitions: Sequence[Petition]) -> int:
     return len(rows)
 
 
-def fingerprint_after_commit(petition_id: int) -> None:
-    """Schedule :func:`fingerprint_petition` for after the registering transaction commits (the signal handler
-    in ``apps.py``); a failure is logged, never shown to the registrar (``robust``)."""
+def fingerprint_after_commit(petition: Petition) -> None:
+    """Index a petition registered in the current transaction once it commits (the signal handler in
+    ``signals.py``); a failure is logged, never shown to the registrar (``robust``).
+
+    The text is taken now, from the row being inserted, and the keys are added without re-reading the petition or
+    deleting earlier keys: a new petition has none (one statement after commit instead of five)."""
+    message, petition_id = petition_message(petition), petition.pk
 
     def run() -> None:
-        petition = Petition.objects.filter(pk=petition_id).first()
-        if petition is not None:
-            fingerprint_petition(petition)
+        _, keys = _probe_message(message)
+        PetitionFingerprint.objects.bulk_create(
+            [PetitionFingerprint(petition_id=petition_id, key=k) for k in set(keys)], ignore_conflicts=True
+        )
 
     transaction.on_commit(run, robust=True)
 

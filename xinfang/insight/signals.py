@@ -18,4 +18,4 @@ def fingerprint_new_petition(
     if created and not raw:
         from xinfang.insight.integration import fingerprint_after_commit
 
-        fingerprint_after_commit(instance.pk)
+        fingerprint_after_commit(instance)

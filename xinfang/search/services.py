@@ -40,14 +40,21 @@ def build_documents(petition_ids: Iterable[int]) -> list[SearchDocument]:
     ]
 
 
-@transaction.atomic
-def search_document_refresh(*, petition_ids: Iterable[int]) -> int:
-    """Write the documents of these petitions where their text changed; returns how many were written."""
+@transaction.atomic(savepoint=False)  # in the caller's transaction: a failure fails the service that changed the text
+def search_document_refresh(*, petition_ids: Iterable[int], registered: bool = False) -> int:
+    """Write the documents of these petitions where their text changed; returns how many were written.
+
+    ``registered``: the petitions were inserted in this transaction, so none has a document yet to compare with.
+    """
     docs = build_documents(petition_ids)
-    current = {
-        d.petition_id: (d.title, d.body, d.names)
-        for d in SearchDocument.objects.filter(petition_id__in=[d.petition_id for d in docs])
-    }
+    current = (
+        {}
+        if registered
+        else {
+            d.petition_id: (d.title, d.body, d.names)
+            for d in SearchDocument.objects.filter(petition_id__in=[d.petition_id for d in docs])
+        }
+    )
     changed = [d for d in docs if current.get(d.petition_id) != (d.title, d.body, d.names)]
     if changed:
         SearchDocument.objects.bulk_create(

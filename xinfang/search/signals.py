@@ -19,4 +19,5 @@ def refresh_on_event(
     sender: type[PetitionEvent], instance: PetitionEvent, created: bool, raw: bool = False, **_: Any
 ) -> None:
     if created and not raw:
-        search_document_refresh(petition_ids=[instance.petition_id])
+        registered = instance.action == "register" and not instance.from_state  # the petition's first event
+        search_document_refresh(petition_ids=[instance.petition_id], registered=registered)

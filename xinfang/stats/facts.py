@@ -51,8 +51,12 @@ def _local_day(value: dt.datetime) -> dt.date:
     return timezone.localdate(value) if timezone.is_aware(value) else value.date()
 
 
-def contributions_for(ids: Iterable[int]) -> dict[int, State]:
-    """{petition id: {"nodes": [[unit id, direct], …], "facts": [[*FactKey, value], …], "previous": id}}."""
+def contributions_for(ids: Iterable[int], *, new: bool = False) -> dict[int, State]:
+    """{petition id: {"nodes": [[unit id, direct], …], "facts": [[*FactKey, value], …], "previous": id}}.
+
+    ``new``: the petitions were registered in this transaction, so they have no stopped clock, rating, issued
+    document or later repeat yet; those four reads are skipped (the rules below are the same either way).
+    """
     ids = sorted(set(ids))
     if not ids:
         return {}
@@ -81,22 +85,26 @@ def contributions_for(ids: Iterable[int]) -> dict[int, State]:
             nodes[pid].setdefault(uid, False)
         nodes[pid][chain[-1]] = True
     clocks: dict[int, list[Any]] = defaultdict(list)
-    for c in Clock.objects.filter(
-        petition_id__in=ids, kind__in=[ClockKind.NOTICE, *HANDLE_KINDS], stopped_on__isnull=False
-    ).values("petition_id", "kind", "start", "due", "stopped_on", "stop_reason"):
-        clocks[c["petition_id"]].append(c)
     ratings: dict[int, list[Any]] = defaultdict(list)
-    for r in Rating.objects.filter(petition_id__in=ids).values("petition_id", "target", "value", "created_at"):
-        ratings[r["petition_id"]].append(r)
     docs: dict[int, list[Any]] = defaultdict(list)
-    for d in Document.objects.filter(
-        petition_id__in=ids,
-        status=DocumentStatus.ISSUED,
-        kind__in=[DocumentKind.OPINION, *_REVIEW_KINDS],
-        issued_on__isnull=False,
-    ).values("petition_id", "kind", "outcome", "issued_on"):
-        docs[d["petition_id"]].append(d)
-    linked_later = set(Petition.objects.filter(previous_id__in=ids).values_list("previous_id", flat=True).distinct())
+    linked_later: set[int] = set()
+    if not new:
+        for c in Clock.objects.filter(
+            petition_id__in=ids, kind__in=[ClockKind.NOTICE, *HANDLE_KINDS], stopped_on__isnull=False
+        ).values("petition_id", "kind", "start", "due", "stopped_on", "stop_reason"):
+            clocks[c["petition_id"]].append(c)
+        for r in Rating.objects.filter(petition_id__in=ids).values("petition_id", "target", "value", "created_at"):
+            ratings[r["petition_id"]].append(r)
+        for d in Document.objects.filter(
+            petition_id__in=ids,
+            status=DocumentStatus.ISSUED,
+            kind__in=[DocumentKind.OPINION, *_REVIEW_KINDS],
+            issued_on__isnull=False,
+        ).values("petition_id", "kind", "outcome", "issued_on"):
+            docs[d["petition_id"]].append(d)
+        linked_later = set(
+            Petition.objects.filter(previous_id__in=ids).values_list("previous_id", flat=True).distinct()
+        )
 
     out: dict[int, State] = {}
     for p in petitions:
@@ -232,20 +240,24 @@ def apply_delta(
     _upsert(daily_table_name or StatDaily._meta.db_table, _DAILY_COLUMNS, daily(delta), chunk)
 
 
-def refresh(petition_ids: Iterable[int]) -> None:
+def refresh(petition_ids: Iterable[int], *, registered: bool = False) -> None:
     """Bring the facts of these petitions up to date: apply (new − old) contributions, in the caller's transaction.
 
     When a petition's repeat link (``previous``) changed, the earlier petitions are refreshed too: a later repeat
-    takes away their 初信初访化解.
+    takes away their 初信初访化解. ``registered``: the petitions were inserted in this transaction (the register
+    event), so no other transaction can see them to lock, and they have no stored contribution yet.
     """
     ids = sorted(set(petition_ids))
     if not ids:
         return
-    with transaction.atomic():
-        # Serialise on the petition rows (services already hold the lock of the petition they change).
-        list(Petition.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
-        new = contributions_for(ids)
-        old = {s.petition_id: s.data for s in PetitionStatState.objects.filter(petition_id__in=ids)}
+    # No savepoint: a failure here fails the service that wrote the event, and the whole transaction with it.
+    with transaction.atomic(savepoint=False):
+        old: dict[int, State] = {}
+        if not registered:
+            # Serialise on the petition rows (services already hold the lock of the petition they change).
+            list(Petition.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+            old = {s.petition_id: s.data for s in PetitionStatState.objects.filter(petition_id__in=ids)}
+        new = contributions_for(ids, new=registered)
         delta: dict[RowKey, int] = defaultdict(int)
         linked: set[int] = set()
         for pid in ids:

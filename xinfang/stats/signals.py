@@ -20,4 +20,5 @@ def refresh_on_event(
     sender: type[PetitionEvent], instance: PetitionEvent, created: bool, raw: bool = False, **_: Any
 ) -> None:
     if created and not raw:
-        refresh([instance.petition_id])
+        # The register event is the petition's first (from no state): the cheaper path for a brand-new row.
+        refresh([instance.petition_id], registered=instance.action == "register" and not instance.from_state)
