@@ -34,8 +34,15 @@ def _test_process_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator
     * Passwords are hashed with a fast hasher: ``personas`` alone creates 12 users, and PBKDF2 (about 0.4 s a
       hash on the CI machine) made that fixture cost 5 s per test. What the tests check of passwords (a login
       succeeds, a wrong one fails) does not depend on the hasher.
+    * No second factor is asked (whatever XINFANG_DEBUG says): tests sign in with ``force_login`` and the admin
+      tests use a session without a device. The two-factor tests (``core/tests/test_twofactor.py``) switch both on.
     """
-    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")), PASSWORD_HASHERS=FAST_HASHERS):
+    with override_settings(
+        MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
+        PASSWORD_HASHERS=FAST_HASHERS,
+        XINFANG_2FA_REQUIRED_ROLES=[],
+        XINFANG_2FA_ADMIN=False,
+    ):
         yield
 
 

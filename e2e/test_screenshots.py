@@ -113,6 +113,10 @@ def test_screenshots(live_server: Any, demo: Any, browser: Any, size: str) -> No
         page.fill("input[name=password]", registrar.password)
         page.click("form[action$='/workbench/login/'] button[type=submit]")
         page.wait_for_url("**/workbench/")
+        # The inbox with two rows selected: the check boxes, the count and the bulk toolbar (issue 11).
+        page.goto(f"{base}/workbench/?tab=all")
+        for box in page.locator("#inbox-table input[data-select]").all()[:2]:
+            box.check()
         _shot(page, "inbox", size)
 
         page.goto(f"{base}/workbench/p/{number}/")

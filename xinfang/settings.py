@@ -103,7 +103,8 @@ if len(FIELD_HASH_KEY) < 32:
 ALLOWED_HOSTS = env_list("XINFANG_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin whose site asks for a verified second factor (xinfang.core.admin_site).
+    "xinfang.core.admin_apps.TwoFactorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -112,6 +113,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "knox",  # API tokens stored as digests, with an expiry (xinfang.core.auth)
     "axes",  # login throttling and lockout (workbench, admin, API token); admin unlock under "Axes"
+    # Second factor for staff (xinfang.core.twofactor): TOTP authenticator apps and one-time backup codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI assets served by the app: no CDN (offline intranets)
     "xinfang.core",
@@ -125,7 +130,10 @@ INSTALLED_APPS = [
     "xinfang.reception",
     "xinfang.casework",
     "xinfang.joint",
+    "xinfang.instructions",  # 领导阅批: leaders' mailboxes and instructions (Art. 18)
     "xinfang.stats",
+    "xinfang.assessment",  # 考核 (Art. 39) and 专项工作 campaigns
+    "xinfang.reports",  # monthly 分析研判 and the Art. 41 annual report
     "xinfang.search",  # full-text search documents (PostgreSQL tsvector + GIN, SQLite FTS5)
     "xinfang.proposals",  # 人民建议征集 (Art. 29 ¶2)
     "xinfang.portal",
@@ -141,6 +149,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a second factor was given this session
+    "xinfang.core.twofactor.TwoFactorMiddleware",  # XINFANG_2FA_REQUIRED_ROLES: no workbench or API before it
     "xinfang.stats.routers.FiguresReadMiddleware",  # figures read their rollups from DATABASE_REPLICA_URL if set
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -292,6 +302,9 @@ SPECTACULAR_SETTINGS = {
         "TriageKindEnum": "xinfang.joint.models.TriageKind",
         "VisitOutcomeEnum": "xinfang.joint.models.VisitOutcome",
         "CaseKindEnum": "xinfang.casework.models.CaseKind",
+        "AdjustmentKindEnum": "xinfang.assessment.models.AdjustmentKind",
+        "ScoringRuleEnum": "xinfang.assessment.models.ScoringRule",
+        "PetitionerViewEnum": "xinfang.assessment.models.PetitionerView",
         "SiteKindEnum": "xinfang.reception.models.SiteKind",
         "RecommendationKindEnum": "xinfang.supervision.models.RecommendationKind",
         "CaseEventKindEnum": "xinfang.casework.models.CaseEventKind",
@@ -312,6 +325,14 @@ SPECTACULAR_SETTINGS = {
         "ProposalOutcomeEnum": "xinfang.proposals.workflow.Outcome",
         "ProposalClockKindEnum": "xinfang.proposals.models.ClockKind",
         "PetitionStateEnum": "xinfang.petitions.workflow.State",
+        "InstructionStatusEnum": "xinfang.instructions.models.InstructionStatus",
+        "CommendationKindEnum": "xinfang.proposals.workflow.CommendationKind",
+        "ReportKindEnum": "xinfang.reports.models.ReportKind",
+        "ReportStatusEnum": "xinfang.reports.models.ReportStatus",
+        "SchemeStatusEnum": "xinfang.assessment.models.SchemeStatus",
+        "ContestStatusEnum": "xinfang.assessment.models.ContestStatus",
+        # The petition's nature keeps its name; a converted proposal's two natures get their own enum.
+        "NatureEnum": "xinfang.petitions.models.Nature",
     },
 }
 
@@ -408,6 +429,23 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- Second factor for staff (xinfang.core.twofactor; django-otp) ---
+# Staff holding any of these roles (orgs.Role values, comma-separated) must set up an authenticator app and give a
+# code after the password before any workbench page or API call; the token endpoint wants ``otp`` too. Staff who set
+# one up of their own accord are asked for it as well. Default: "admin" in production, none with XINFANG_DEBUG on
+# (the demo), so the demo accounts sign in with the password alone. See docs/deployment.md.
+XINFANG_2FA_REQUIRED_ROLES = env_list("XINFANG_2FA_REQUIRED_ROLES", [] if DEBUG else ["admin"])
+_KNOWN_ROLES = {"registrar", "handler", "head", "supervisor", "leader", "analyst", "admin"}  # orgs.models.Role
+if _unknown_roles := sorted(set(XINFANG_2FA_REQUIRED_ROLES) - _KNOWN_ROLES):
+    raise SettingsError(
+        f"XINFANG_2FA_REQUIRED_ROLES: unknown role(s) {', '.join(_unknown_roles)}; "
+        f"known: {', '.join(sorted(_KNOWN_ROLES))}"
+    )
+# The Django admin (/admin/) lets in only a session verified by a second factor: on in production, off with
+# XINFANG_DEBUG on (the demo's admin account signs in with its password; the test suite switches it off too).
+XINFANG_2FA_ADMIN = env_bool("XINFANG_2FA_ADMIN", not DEBUG)
+OTP_TOTP_ISSUER = os.environ.get("XINFANG_2FA_ISSUER", "").strip() or "xinfang"  # the name shown in the app
+
 # --- Background jobs (Celery + Redis) and notifications ---
 # With XINFANG_REDIS_URL (e.g. redis://127.0.0.1:6379/0) tasks go to Redis and run on `celery -A xinfang worker`,
 # periodic jobs are sent by `celery -A xinfang beat`. Without it (the embedded default) tasks run eagerly,
@@ -436,6 +474,10 @@ XINFANG_SMS_GATEWAY = os.environ.get("XINFANG_SMS_GATEWAY", "") or "xinfang.noti
 # Delivery attempts per e-mail/SMS before it is recorded as failed; the delay doubles from the base each time.
 XINFANG_NOTIFY_MAX_ATTEMPTS = env_int("XINFANG_NOTIFY_MAX_ATTEMPTS", 4, minimum=1)
 XINFANG_NOTIFY_RETRY_SECONDS = env_int("XINFANG_NOTIFY_RETRY_SECONDS", 60, minimum=0)
+# Messages to one petitioner's phone, e-mail or account per day; more are logged as failed ("capped"), not sent.
+XINFANG_PETITIONER_DAILY_CAP = env_int("XINFANG_PETITIONER_DAILY_CAP", 10, minimum=1)
+# The petitioner is reminded this many days before the rating period closes (once per petition).
+XINFANG_RATING_REMINDER_DAYS = env_int("XINFANG_RATING_REMINDER_DAYS", 3, minimum=0)
 # Prefix for relative links in e-mail and SMS (e.g. https://xinfang.example.gov.cn).
 XINFANG_SITE_URL = os.environ.get("XINFANG_SITE_URL", "").strip()
 # E-mail: printed to the console in development; SMTP otherwise (or any backend by dotted path).

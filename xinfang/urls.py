@@ -18,7 +18,10 @@ api_v1 = [
     path("", include("xinfang.reception.api.urls")),
     path("", include("xinfang.casework.api.urls")),
     path("", include("xinfang.joint.api.urls")),
+    path("", include("xinfang.instructions.api.urls")),
     path("", include("xinfang.stats.api.urls")),
+    path("", include("xinfang.assessment.api.urls")),
+    path("", include("xinfang.reports.api.urls")),
     path("", include("xinfang.proposals.api.urls")),
 ]
 
@@ -35,7 +38,10 @@ urlpatterns = [
     path("workbench/reception/", include("xinfang.reception.urls")),
     path("workbench/casework/", include("xinfang.casework.urls")),
     path("workbench/joint/", include("xinfang.joint.urls")),
+    path("workbench/instructions/", include("xinfang.instructions.urls")),
     path("workbench/stats/", include("xinfang.stats.urls")),
+    path("workbench/assessment/", include("xinfang.assessment.urls")),
+    path("workbench/reports/", include("xinfang.reports.urls")),
     path("workbench/", include("xinfang.workbench.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

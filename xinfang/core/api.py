@@ -56,6 +56,19 @@ def optional_user(request: Request) -> User | None:
     return user if isinstance(user, User) and user.is_authenticated else None
 
 
+class TokenRequestSerializer(AuthTokenSerializer):
+    """User name and password, and ``otp`` for accounts that sign in with a second factor."""
+
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        write_only=True,
+        help_text="The 6-digit code of the authenticator app, or a backup code: required for accounts whose role "
+        "requires two-factor sign-in (XINFANG_2FA_REQUIRED_ROLES) and for accounts that set it up.",
+    )
+
+
 class TokenAnswerSerializer(serializers.Serializer[Any]):
     """The token, shown this once (only its digest is stored), and when it stops working."""
 
@@ -64,22 +77,23 @@ class TokenAnswerSerializer(serializers.Serializer[Any]):
 
 
 class TokenView(APIView):
-    """POST user name + password → a new API token with its expiry; failed attempts count towards the login
-    lockout (django-axes).
+    """POST user name + password (+ ``otp`` where a second factor is required) → a new API token with its expiry;
+    failed attempts, a wrong or missing ``otp`` included, count towards the login lockout (django-axes).
 
     The token is stored hashed (``xinfang.core.auth``) and expires ``XINFANG_TOKEN_TTL_HOURS`` after issue.
     The serializer authenticates with DRF's request object, so the lockout flag axes leaves on it never reaches
     axes' middleware: this view answers the lockout itself (429 with the same message as the login pages)."""
 
     permission_classes = [AllowAny]
-    serializer_class = AuthTokenSerializer
+    serializer_class = TokenRequestSerializer
     password_login = True  # core.schema: a password login (no account to refuse, no workflow conflict)
 
-    @extend_schema(request=AuthTokenSerializer, responses={200: TokenAnswerSerializer}, tags=["auth"])
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenAnswerSerializer}, tags=["auth"])
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        from xinfang.core import twofactor
         from xinfang.core.limits import lockout_message
 
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         try:
             serializer.is_valid(raise_exception=True)
         except ValidationError:
@@ -87,6 +101,13 @@ class TokenView(APIView):
                 return Response({"detail": lockout_message(), "code": "locked_out"}, status=429)
             raise
         user = serializer.validated_data["user"]
+        if twofactor.second_factor_required(user):
+            try:
+                twofactor.otp_verify(user=user, code=serializer.validated_data.get("otp", ""), field="otp")
+            except InvalidInput:
+                if twofactor.record_failure(request, user):
+                    return Response({"detail": lockout_message(), "code": "locked_out"}, status=429)
+                raise
         instance, token = AuthToken.objects.create(user=user, expiry=settings.XINFANG_TOKEN_TTL)
         # As the login pages do: last_login is updated and axes clears this client's failed attempts.
         user_logged_in.send(sender=type(user), request=request, user=user)

@@ -1,4 +1,4 @@
-"""Read-only admin for the message log and the job-run log: both are records, never edited by hand."""
+"""Admin: the message log and the job-run log are read-only records; petitioner message templates are edited here."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from xinfang.notify.models import JobRun, Notification
+from xinfang.notify.models import PLACEHOLDERS, JobRun, Notification, PetitionerMessageTemplate, PetitionerStep
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):
@@ -38,3 +39,23 @@ class JobRunAdmin(ReadOnlyAdmin):
     search_fields = ["name", "task_id"]
     date_hierarchy = "started_at"
     show_full_result_count = False
+
+
+@admin.register(PetitionerMessageTemplate)
+class PetitionerMessageTemplateAdmin(admin.ModelAdmin[PetitionerMessageTemplate]):
+    """The texts petitioners receive, per step and channel; an unknown ``{placeholder}`` is refused on save."""
+
+    list_display = ["kind", "channel", "subject", "updated_at"]
+    list_filter = ["kind", "channel"]
+    search_fields = ["subject", "body"]
+    readonly_fields = ["placeholders"]
+    fields = ["kind", "channel", "placeholders", "subject", "body"]
+
+    @admin.display(description=_("Placeholders this step offers"))
+    def placeholders(self, obj: PetitionerMessageTemplate | None) -> str:
+        if obj is None or not obj.kind:
+            return "; ".join(
+                f"{PetitionerStep(k).label}: {' '.join('{' + n + '}' for n in sorted(v))}"
+                for k, v in PLACEHOLDERS.items()
+            )
+        return " ".join("{" + n + "}" for n in sorted(PLACEHOLDERS.get(obj.kind, ())))

@@ -15,5 +15,6 @@ class NotifyConfig(AppConfig):
 
     def ready(self) -> None:
         from xinfang import jobs
+        from xinfang.notify import petitioner  # noqa: F401 - connects the PetitionEvent receiver
 
         jobs.install_schedule()

@@ -36,6 +36,11 @@ def user_phone(user: User) -> str:
     return str(getattr(user, "phone", "") or "")
 
 
+def enqueue_deliveries(ids: list[int]) -> None:
+    """Hand queued rows to the ``deliver`` task (call it from ``transaction.on_commit``)."""
+    _enqueue(ids)
+
+
 def _enqueue(ids: list[int]) -> None:
     from xinfang.notify.tasks import deliver
 

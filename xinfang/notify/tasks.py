@@ -5,12 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from celery import shared_task
+from celery.schedules import crontab
 from django.conf import settings
 from django.db import OperationalError
 
 from xinfang.notify.services import notification_deliver
 
-SCHEDULE: dict[str, dict[str, Any]] = {}
+SCHEDULE: dict[str, dict[str, Any]] = {
+    # Every morning: tell petitioners whose rating period closes soon (once per petition).
+    "notify.rating_window": {
+        "task": "xinfang.notify.tasks.remind_rating_window",
+        "schedule": crontab(minute=0, hour=9),
+    },
+}
 
 # A locked or briefly unreachable database is not a channel failure: it does not use up one of the row's
 # delivery attempts, and it is retried within seconds rather than after the channel back-off.
@@ -38,3 +45,10 @@ def deliver(self: Any, notification_id: int, db_retries: int = 0) -> bool:
         delay = settings.XINFANG_NOTIFY_RETRY_SECONDS * (2**channel_retries)
         raise self.retry(countdown=delay, kwargs={"db_retries": db_retries})
     return ok
+
+
+@shared_task(name="xinfang.notify.tasks.remind_rating_window")
+def remind_rating_window() -> dict[str, int]:
+    from xinfang.notify.petitioner import rating_window_reminders
+
+    return rating_window_reminders()

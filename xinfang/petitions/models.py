@@ -229,6 +229,15 @@ class Petition(models.Model):
     previous = models.ForeignKey(
         "self", verbose_name=_("earlier petition"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # 并案: the primary petition this one was merged into (state MERGED); cleared again by un-merging.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_items",
+    )
 
     is_simple = models.BooleanField(_("simple handling"), default=False)  # 简易办理
     extension_used = models.BooleanField(default=False)

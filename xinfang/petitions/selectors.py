@@ -58,7 +58,15 @@ def petitions_visible_to(user: User | Any) -> QuerySet[Petition]:
 def petition_get_visible(user: User | Any, key: str | int) -> Petition:
     """Look up by id or 编号; missing and forbidden both answer 404 (no existence oracle)."""
     qs = petitions_visible_to(user).select_related(
-        "registering_unit", "current_unit", "handling_unit", "category", "previous", "review_unit", "recheck_unit"
+        "registering_unit",
+        "current_unit",
+        "handling_unit",
+        "category",
+        "previous",
+        "review_unit",
+        "recheck_unit",
+        "assignee",
+        "merged_into",
     )
     lookup = Q(number=str(key))
     if is_id(str(key)):  # "³".isdigit() is True but int("³") fails; above 64 bits SQLite cannot bind

@@ -32,9 +32,10 @@ class State(models.TextChoices):
     DECLINED = "declined", _("Not accepted")  # 不予受理
     CLOSED = "closed", _("Closed")  # 办结
     TERMINATED = "terminated", _("Terminated after re-examination")  # 终结 (Art. 36 ¶3)
+    MERGED = "merged", _("Merged into another petition")  # 已并案: handled with its primary (services.merging)
 
 
-TERMINAL_STATES = frozenset({State.DIVERTED, State.DECLINED, State.CLOSED, State.TERMINATED})
+TERMINAL_STATES = frozenset({State.DIVERTED, State.DECLINED, State.CLOSED, State.TERMINATED, State.MERGED})
 OPEN_STATES = frozenset(set(State) - TERMINAL_STATES)
 
 
@@ -84,12 +85,22 @@ class Action(models.TextChoices):
     LINK_REPEAT = "link_repeat", _("Link as a repeat petition")  # 关联重复信访 (Art. 19 ¶3, Art. 36 ¶3)
     CONFIRM_ACCUSED = "confirm_accused", _("Confirm the unit accused")  # 确认被反映单位 (Art. 30 ¶3)
     ASSIGN_HANDLER = "assign_handler", _("Name the handler in charge")  # 指定承办人 (inside the holding unit)
+    MERGE = "merge", _("Merge into another petition")  # 并案 (Art. 22; 重复信访: one matter handled once)
+    UNMERGE = "unmerge", _("Undo the merge")  # 撤销并案 (while the primary is not yet decided)
+    TO_PROPOSAL = "to_proposal", _("Convert into a people's proposal")  # 转为人民建议 (Art. 29; xinfang.proposals)
     # Taken from the leaders' and supervisors' desks (xinfang.supervision, reception, casework, joint):
     SUPERVISE = "supervise", _("Supervise (督办)")  # 督办 with a written-reply deadline (Arts. 38, 40)
     TAKE_CHARGE = "take_charge", _("Leader takes charge (包案)")  # 包案领导 + 责任单位 + 责任人 (Art. 18)
     RECEIVE = "receive", _("Raised at a leader's reception")  # 领导接访 / 下访 / 约访 (Art. 18)
     COORDINATE = "coordinate", _("Coordinated by the joint conference")  # 联席会议 (Arts. 11–13, 24)
     FOLLOW_UP_VISIT = "follow_up_visit", _("Follow-up visit")  # 上门回访 after the reply (Art. 18)
+    # 领导阅批 (xinfang.instructions): a letter put before a leader, and what the leader wrote (Art. 18).
+    REQUEST_INSTRUCTION = "request_instruction", _("Put before a leader for instruction")  # 呈领导阅批
+    INSTRUCT = "instruct", _("Leader's instruction")  # 领导批示
+    MARK_READ = "mark_read", _("Read by the leader")  # 已阅
+    RELEASE_INSTRUCTION = "release_instruction", _("Leader's instruction made known")  # 批示告知信访人
+    # The petitioner, proven by 编号 + 查询码, adds an earlier petition to their citizen account (internal event).
+    CLAIM = "claim", _("Linked to the petitioner's online account")  # 关联至信访人网上账户
 
 
 @dataclass(frozen=True)
@@ -114,6 +125,8 @@ _HEADS = {Role.HEAD}
 _OVERSEERS = {Role.SUPERVISOR, Role.LEADER, Role.HEAD}
 _S = State
 _H, _P, _V = Actor.HOLDER, Actor.PETITIONER, Actor.VIEWER
+# Before an opinion is drafted (Art. 32): a petition may be merged into another, or be the primary of a merge.
+MERGEABLE_STATES = frozenset({State.REGISTERED, State.PENDING_ACCEPTANCE, State.HANDLING, State.EXTENSION_REQUESTED})
 _ANSWERED = {_S.REPLIED, _S.REVIEW, _S.REVIEWED, _S.RECHECK, _S.CLOSED, _S.TERMINATED}
 
 TRANSITIONS: dict[Action, Transition] = {
@@ -174,12 +187,29 @@ TRANSITIONS: dict[Action, Transition] = {
         # 指定承办人: the head of the holding unit names the staff member who owns the item inside it. The regulation
         # leaves a unit's internal division of work to the unit, so no article is cited; internal, no state change.
         _t(Action.ASSIGN_HANDLER, set(OPEN_STATES), None, _H, _HEADS, "内部分工"),
+        # 并案: a petition on the same matter as another the same unit holds is closed into it and follows its
+        # handling; only before an opinion is drafted (the primary too), and undone only while the primary is.
+        _t(Action.MERGE, set(MERGEABLE_STATES), _S.MERGED, _H, _ROUTERS, "Art. 22; Art. 19 ¶3"),
+        _t(Action.UNMERGE, {_S.MERGED}, None, _H, _ROUTERS, "Art. 22"),
+        # 转为人民建议: a petition that is really a suggestion (建议意见类) is closed, with the reason, into a people's
+        # proposal (xinfang.proposals keeps the link and its own timeline); only before it is accepted or routed on.
+        _t(Action.TO_PROPOSAL, {_S.REGISTERED, _S.PENDING_ACCEPTANCE}, _S.CLOSED, _H, _ROUTERS, "Art. 29"),
         _t(Action.SUPERVISE, set(OPEN_STATES), None, _V, _OVERSEERS, "Arts. 38, 40"),
         # A backlog case (积案) may be an ended matter the petitioner still pursues: every state is a source.
         _t(Action.TAKE_CHARGE, set(State), None, _V, _OVERSEERS, "Art. 18"),
         _t(Action.RECEIVE, set(State), None, _V, _ROUTERS | _OVERSEERS, "Art. 18"),
         _t(Action.COORDINATE, set(State), None, _V, _OVERSEERS, "Arts. 12, 24"),
         _t(Action.FOLLOW_UP_VISIT, _ANSWERED, None, _V, _ROUTERS | _OVERSEERS, "Art. 18"),
+        # 领导阅批: leaders read letters and online petitions (Art. 18); any state, as a 积案 may be an ended matter.
+        # The petition department puts a letter before a leader; the leader instructs, marks it read, or makes
+        # the instruction known to the petitioner. Internal lines except the last.
+        _t(Action.REQUEST_INSTRUCTION, set(State), None, _V, _ROUTERS | _OVERSEERS, "Art. 18"),
+        _t(Action.INSTRUCT, set(State), None, _V, {Role.LEADER}, "Art. 18"),
+        _t(Action.MARK_READ, set(State), None, _V, {Role.LEADER}, "Art. 18"),
+        _t(Action.RELEASE_INSTRUCTION, set(State), None, _V, {Role.LEADER}, "Art. 18"),
+        # A petition sent before signing up, or by letter or visit, joins the account that proves its 查询码;
+        # in any state, as the petitioner may follow an ended matter too (Art. 21: 网上查询).
+        _t(Action.CLAIM, set(State), None, _P, set(), "Art. 21"),
     ]
 }
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xinfang.core.errors import DomainError, InvalidInput
+from xinfang.instructions.selectors import open_mailboxes
 from xinfang.orgs.models import Level, Unit, User
 from xinfang.petitions.models import (
     Category,
@@ -35,6 +36,7 @@ from xinfang.petitions.models import (
 from xinfang.petitions.services import IntakeData, PetitionerData
 from xinfang.petitions.services.intake import MAX_REPRESENTATIVES, validate_attachments
 from xinfang.portal import selectors
+from xinfang.portal.models import SERVICE_RATING_COMMENT_MAX
 
 BLANK = gettext_lazy("— Choose —")
 
@@ -229,7 +231,31 @@ class SubmissionForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
 
-    IDENTITY_FIELDS = ("name", "id_number", "phone", "address")
+    email = forms.EmailField(
+        label=gettext_lazy("E-mail (optional)"),
+        required=False,
+        help_text=gettext_lazy("To be told of each step by e-mail."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    # xinfang.notify: how the petitioner hears of each step (petitions.services.intake validates the choice).
+    notify_channel = forms.ChoiceField(
+        label=gettext_lazy("How to tell you of each step"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Automatic: SMS if you gave a mobile number, else e-mail, else in your account")),
+            ("sms", gettext_lazy("SMS")),
+            ("email", gettext_lazy("E-mail")),
+            ("inapp", gettext_lazy("In my account (signed in)")),
+        ],
+    )
+    notify_opt_out = forms.BooleanField(label=gettext_lazy("Send me no messages about this petition"), required=False)
+    # 领导信箱 (xinfang.instructions): write to a leader's mailbox a unit publishes; the mailbox's petition department
+    # registers the petition and it goes to the leader's desk for reading.
+    mailbox = forms.TypedChoiceField(
+        label=gettext_lazy("Leader's mailbox (optional)"), required=False, coerce=int, empty_value=None
+    )
+
+    IDENTITY_FIELDS = ("name", "id_number", "phone", "address", "email")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -238,6 +264,9 @@ class SubmissionForm(forms.Form):
             for name in (*selectors.REGION_LEVELS, *selectors.CATEGORY_LEVELS)
         }
         blank: list[tuple[str, Any]] = [("", BLANK)]
+        mailbox = self.fields["mailbox"]
+        assert isinstance(mailbox, forms.ChoiceField)  # noqa: S101 - narrowing for the type checker
+        mailbox.choices = [("", BLANK), *((m.pk, f"{m.title}（{m.unit.name}）") for m in open_mailboxes())]
         regions = selectors.region_choices(selected)
         for level, choices in regions.items():
             field = self.fields[level]
@@ -306,7 +335,9 @@ class SubmissionForm(forms.Form):
         kind = d["petitioner_kind"]
         people: list[PetitionerData] = []
         if not d["is_anonymous"]:
-            main = PetitionerData(name=d["name"], id_number=d["id_number"], phone=d["phone"], address=d["address"])
+            main = PetitionerData(
+                name=d["name"], id_number=d["id_number"], phone=d["phone"], address=d["address"], email=d["email"]
+            )
             people.append(main)
             for rep in representatives if kind == PetitionerKind.GROUP else []:
                 if rep.name.strip() == main.name.strip():  # the submitter is one of the representatives
@@ -337,6 +368,8 @@ class SubmissionForm(forms.Form):
                 "prior_handling": d["prior_handling"],
             },
             attachments=d.get("attachments") or [],
+            notify_channel=d["notify_channel"],
+            notify_opt_out=d["notify_opt_out"],
         )
 
 
@@ -439,6 +472,7 @@ _SUBMISSION_FIELDS = {
     "unit": "province",
     "category": "category_1",
     "accused_name": "accused_name",
+    "notify_channel": "notify_channel",
 }
 
 
@@ -514,6 +548,23 @@ class RateForm(forms.Form):
     )
 
 
+class ServiceRatingForm(forms.Form):
+    """满意 / 基本满意 / 不满意 for the online service itself (this website), with an optional short comment."""
+
+    value = forms.ChoiceField(
+        label=gettext_lazy("How was the online service?"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Choose satisfied, basically satisfied or dissatisfied.")},
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Comment on the online service (optional)"),
+        max_length=SERVICE_RATING_COMMENT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": SERVICE_RATING_COMMENT_MAX}),
+    )
+
+
 class ReasonForm(forms.Form):
     """复查 / 复核 request: why the petitioner disagrees."""
 
@@ -572,6 +623,10 @@ class SignUpForm(UserCreationForm[User]):
         if commit:
             user.save()
         return user
+
+
+class ClaimForm(TrackForm):
+    """认领: add an earlier petition (sent before signing up, or by letter or visit) with 编号 + 查询码."""
 
 
 class SignInForm(AuthenticationForm):

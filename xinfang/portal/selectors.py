@@ -42,8 +42,9 @@ from xinfang.petitions.models import (
     ReviewOutcome,
     Satisfaction,
 )
-from xinfang.petitions.selectors import petition_dept_for_division, petitioner_rights
+from xinfang.petitions.selectors import petition_dept_for_division, petitioner_rights, petitions_visible_to
 from xinfang.petitions.workflow import Action, State
+from xinfang.portal.models import ServiceRating
 
 # ---------------------------------------------------------------- areas (问题属地) and categories
 
@@ -181,7 +182,7 @@ def petition_for_visitor(request: HttpRequest, number: str) -> Petition | None:
 
 
 def citizen_petitions(user: User) -> QuerySet[Petition]:
-    """The petitions a citizen account submitted while signed in, newest first."""
+    """The petitions a citizen account submitted while signed in or claimed with 编号 + 查询码, newest first."""
     return Petition.objects.filter(submitted_by=user).select_related("current_unit").order_by("-id")
 
 
@@ -218,6 +219,7 @@ _DETAIL_LABELS = {
     "on": gettext_lazy("Date"),
     "meeting": gettext_lazy("Meeting"),
     "view": gettext_lazy("Petitioner's view"),
+    "primary": gettext_lazy("Handled together with"),  # 并案: the 编号 of the primary petition
 }
 _CHOICE_LABELS: dict[str, dict[str, Any]] = {
     "outcome": {**dict(Outcome.choices), **dict(ReviewOutcome.choices), "redo": Action.ORDER_REDO.label},
@@ -295,6 +297,13 @@ def petitioner_attachments(attachments: list[Attachment], events: list[PetitionE
     return list(reversed(result))
 
 
+def petitioner_attachment(petition: Petition, attachment_id: int) -> Attachment | None:
+    """One of the files the petitioner provided (as listed on the page); None for staff additions and others."""
+    events = list(petition.events.public().filter(action=Action.ATTACH))
+    files = petitioner_attachments(list(petition.attachments.order_by("id")), events)
+    return next((a for a in files if a.pk == attachment_id), None)
+
+
 def _rating_stage(petition: Petition) -> str:
     # The same rule as services.petition_rate: one rating per target for the reply and one after the review.
     return State.REVIEWED if petition.state in {State.REVIEWED, State.TERMINATED} else State.REPLIED
@@ -368,6 +377,41 @@ def _closed_windows(petition: Petition, clocks: list[Clock], rights: dict[str, d
         }
 
 
+# The 五必问 beyond the matter's own facts and request (those two are the petition's fields; see intake).
+_QUESTION_LABELS = {
+    "facts": gettext_lazy("Facts"),
+    "request_and_reasons": gettext_lazy("Request and reasons"),
+    "difficulties": gettext_lazy("Practical difficulties"),
+    "history": gettext_lazy("Petition history"),
+    "prior_handling": gettext_lazy("Earlier handling"),
+}
+
+
+def petitioner_text(petition: Petition) -> list[tuple[str, str]]:
+    """What the petitioner wrote, as (label, text): title, facts, request, the other 五必问 answers, and where.
+
+    Only the petitioner's own words: for an accusation (Art. 30) the person or unit complained about is shown as
+    the informant named it (``accused_name``), never the unit staff confirmed; no identity, no staff field.
+    """
+    rows: list[tuple[str, str]] = [
+        (_("Title"), petition.title),
+        (_("Facts and reasons"), petition.facts_and_reasons),
+        (_("Request"), petition.request),
+    ]
+    answers = petition.five_questions if isinstance(petition.five_questions, dict) else {}
+    own = {"facts": petition.facts_and_reasons, "request_and_reasons": petition.request}
+    for key, label in _QUESTION_LABELS.items():
+        answer = answers.get(key)
+        # The facts and the request are normally the matter's fields themselves: shown once.
+        if isinstance(answer, str) and answer.strip() and answer.strip() != own.get(key, "").strip():
+            rows.append((str(label), answer))
+    if petition.accused_name:
+        rows.append((_("Person or unit complained about"), petition.accused_name))
+    if petition.problem_address:
+        rows.append((_("Where the problem is"), petition.problem_address))
+    return [(label, text) for label, text in rows if text.strip()]
+
+
 @dataclass
 class TrackPage:
     petition: Petition
@@ -381,6 +425,8 @@ class TrackPage:
     rating_slots: list[RatingSlot]
     review_unit: Unit | None
     recheck_unit: Unit | None
+    # What the petitioner wrote (or said at the counter, as recorded): see ``petitioner_text``.
+    written: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def active_clocks(self) -> list[dict[str, Any]]:
@@ -425,7 +471,16 @@ def track_page(petition: Petition, today: dt.date) -> TrackPage:
         rating_slots=rating_slots(petition, ratings),
         review_unit=handling.parent if handling is not None else None,
         recheck_unit=review.parent if review is not None else None,
+        written=petitioner_text(petition),
     )
+
+
+# ---------------------------------------------------------------- ratings of the online service (statistics)
+
+
+def service_ratings_visible_to(user: User) -> QuerySet[ServiceRating]:
+    """Ratings of the online service on the petitions ``user`` (staff) may see: the statistics layer's source."""
+    return ServiceRating.objects.filter(petition__in=petitions_visible_to(user))
 
 
 # ---------------------------------------------------------------- Art. 18: published channels

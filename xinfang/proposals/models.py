@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from xinfang.core.models import AppendOnly
 from xinfang.orgs.models import Unit
-from xinfang.proposals.workflow import Action, Outcome, State
+from xinfang.petitions.models import Petition
+from xinfang.proposals.workflow import Action, CommendationKind, Outcome, State
 
 
 class Call(models.Model):
@@ -50,6 +51,8 @@ class Proposal(models.Model):
     proposer_name = models.CharField(_("proposer's name"), max_length=50, blank=True)
     proposer_phone = models.CharField(_("proposer's phone"), max_length=20, blank=True)
     is_public = models.BooleanField(_("may be published"), default=False)  # chosen by the proposer
+    # Chosen by the proposer too: the attachments are shown on the public page only with this and ``is_public``.
+    attachments_public = models.BooleanField(_("attachments may be published"), default=False)
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.SUBMITTED)
     receiving_unit = models.ForeignKey(
         Unit, verbose_name=_("receiving unit"), on_delete=models.PROTECT, related_name="+"
@@ -63,7 +66,35 @@ class Proposal(models.Model):
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     implementation = models.TextField(_("implementation feedback"), blank=True)
     implemented_on = models.DateField(_("implemented on"), null=True, blank=True)
-    commendation = models.TextField(_("reward or commendation"), blank=True)
+    # Near-duplicate grouping (insight's detector): the first proposal saying the same thing heads the group.
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("same as"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+    )
+    duplicate_similarity = models.FloatField(_("similarity"), null=True, blank=True)
+    # Conversion, both ways: the history stays on both records, linked here.
+    source_petition = models.OneToOneField(
+        Petition,
+        verbose_name=_("converted from petition"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposal_made",
+    )
+    petition = models.OneToOneField(
+        Petition,
+        verbose_name=_("converted into petition"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposal_converted",
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closing_reason = models.TextField(_("reason for closing"), blank=True)
 
     class Meta:
         verbose_name = _("proposal")
@@ -80,6 +111,70 @@ class Proposal(models.Model):
     @property
     def is_anonymous(self) -> bool:
         return not self.proposer_name and not self.proposer_phone
+
+    @property
+    def group_head_id(self) -> int:
+        """The id of the proposal heading this one's near-duplicate group (itself when it heads one or none)."""
+        return self.duplicate_of_id or self.pk
+
+
+def proposal_attachment_path(instance: ProposalAttachment, filename: str) -> str:
+    return f"proposal-attachments/{instance.proposal_id}/{filename}"
+
+
+class ProposalAttachment(models.Model):
+    """A file sent with a proposal, checked by content like a petition's (``petitions.uploads``)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=proposal_attachment_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("proposal attachment")
+        verbose_name_plural = _("proposal attachments")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Commendation(models.Model):
+    """A reward or commendation given for an adopted proposal (奖励、表彰): kind, date, text, and who recorded it."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="commendations")
+    kind = models.CharField(_("kind"), max_length=16, choices=CommendationKind.choices)
+    given_on = models.DateField(_("date"))
+    text = models.TextField(_("text"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reward or commendation")
+        verbose_name_plural = _("rewards and commendations")
+        ordering = ["given_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} {self.kind} {self.given_on}"
+
+
+class ProposalFingerprint(models.Model):
+    """One LSH band key of a proposal's MinHash signature (as ``insight.PetitionFingerprint`` for petitions)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="fingerprints")
+    key = models.BigIntegerField(_("band key"))
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "proposal"], name="proposalfp_key_idx")]
+        constraints = [models.UniqueConstraint(fields=["proposal", "key"], name="proposalfp_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}:{self.key}"
 
 
 class ProposalSequence(models.Model):

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from xinfang.core import timeutil
 from xinfang.core.limits import is_id
 from xinfang.orgs.models import User
-from xinfang.proposals.models import Call, Proposal
+from xinfang.proposals.models import Call, Commendation, Proposal, ProposalAttachment
 from xinfang.proposals.workflow import ADOPTED_OUTCOMES, TRANSITIONS, Action, Side, State
 
 
@@ -87,11 +87,39 @@ def public_adopted() -> QuerySet[Proposal]:
             "decided_on",
             "implementation",
             "implemented_on",
+            "attachments_public",
             "owning_unit__name",
             "call__topic",
         )
+        .prefetch_related(
+            Prefetch("commendations", queryset=Commendation.objects.only("proposal_id", "kind", "given_on", "text")),
+            Prefetch(
+                "attachments",
+                queryset=ProposalAttachment.objects.filter(proposal__attachments_public=True).only(
+                    "proposal_id", "original_name", "size"
+                ),
+                to_attr="public_attachments",
+            ),
+        )
         .order_by("-decided_on", "-id")
     )
+
+
+def public_attachment_get(number: str, attachment_id: int) -> ProposalAttachment:
+    """An attachment of a published adopted proposal whose proposer chose to publish the attachments; else 404."""
+    found = (
+        ProposalAttachment.objects.filter(
+            pk=attachment_id,
+            proposal__number=number,
+            proposal__attachments_public=True,
+            proposal__in=public_adopted().values("pk"),
+        )
+        .select_related("proposal")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
 
 
 @dataclass(frozen=True)

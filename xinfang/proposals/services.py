@@ -6,10 +6,12 @@ on the working calendar of ``xinfang.deadlines`` (start day not counted, a last 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -19,8 +21,30 @@ from xinfang.core.errors import IllegalTransition, InvalidInput, NotPermitted
 from xinfang.deadlines import services as deadline_services
 from xinfang.deadlines.calendar import DayKind
 from xinfang.orgs.models import Unit, User
-from xinfang.proposals.models import Call, ClockKind, Proposal, ProposalClock, ProposalEvent, ProposalSequence
-from xinfang.proposals.workflow import ADOPTED_OUTCOMES, TRANSITIONS, Action, Outcome, Side, State
+from xinfang.petitions.models import Channel, Nature, Petition
+from xinfang.petitions.services.conversion import petition_convert_to_proposal
+from xinfang.petitions.services.intake import IntakeData, PetitionerData, petition_register, validate_attachments
+from xinfang.petitions.uploads import check_upload, display_name, stored_name
+from xinfang.proposals import duplicates
+from xinfang.proposals.models import (
+    Call,
+    ClockKind,
+    Commendation,
+    Proposal,
+    ProposalAttachment,
+    ProposalClock,
+    ProposalEvent,
+    ProposalSequence,
+)
+from xinfang.proposals.workflow import (
+    ADOPTED_OUTCOMES,
+    TRANSITIONS,
+    Action,
+    CommendationKind,
+    Outcome,
+    Side,
+    State,
+)
 
 # Calendar days per step; a deployment overrides any of them with settings.PROPOSAL_LIMITS = {"decide": 20, ...}.
 DEFAULT_LIMITS: dict[str, int] = {ClockKind.REFER: 15, ClockKind.DECIDE: 30, ClockKind.IMPLEMENT: 90}
@@ -129,9 +153,17 @@ def proposal_submit(
     proposer_name: str = "",
     proposer_phone: str = "",
     is_public: bool = False,
+    attachments_public: bool = False,
+    attachments: list[UploadedFile[bytes]] | None = None,
     actor: User | None = None,
 ) -> Proposal:
-    """登记: anyone submits, to an open call or generally to a unit; name and phone are optional (anonymous)."""
+    """登记: anyone submits, to an open call or generally to a unit; name and phone are optional (anonymous).
+
+    Attachments are checked by content and size as petition attachments are (``petitions.uploads``); the new
+    proposal joins the group of an earlier one that says the same thing (``duplicates``).
+    """
+    files = list(attachments or [])
+    validate_attachments(files, field="attachments")
     today = timeutil.today()
     if call is not None:
         if not call.opens_on <= today <= call.closes_on:
@@ -151,13 +183,50 @@ def proposal_submit(
         proposer_name=_text(proposer_name, "proposer_name", required=False, max_length=50),
         proposer_phone=phone,
         is_public=is_public,
+        attachments_public=is_public and attachments_public,
         state=State.SUBMITTED,
         receiving_unit=unit,
         received_on=today,
     )
-    _event(proposal, Action.SUBMIT, actor if actor is not None and actor.is_unit_staff else None, "", {})
+    for f in files:
+        store_attachment(proposal, f)
+    data = _group(proposal)
+    _event(proposal, Action.SUBMIT, actor if actor is not None and actor.is_unit_staff else None, "", data)
     _open_clock(proposal, ClockKind.REFER, unit, today)
     return proposal
+
+
+def _group(proposal: Proposal) -> dict[str, Any]:
+    """Fingerprint the proposal and link it to the group of the most similar earlier one (event data)."""
+    match = duplicates.index_and_match(proposal)
+    if match is None:
+        return {}
+    head, score = match
+    proposal.duplicate_of = head
+    proposal.duplicate_similarity = score
+    proposal.save(update_fields=["duplicate_of", "duplicate_similarity"])
+    return {"same_as": head.number, "similarity": score}
+
+
+def store_attachment(proposal: Proposal, f: UploadedFile[bytes], *, field: str = "attachments") -> ProposalAttachment:
+    """Check ``f`` by content (``petitions.uploads``) and write it with its row; a failed row leaves no file."""
+    checked = check_upload(f, field=field)
+    original = f.name or ""
+    f.name = stored_name(original, checked.extension)
+    attachment = ProposalAttachment(
+        proposal=proposal,
+        original_name=display_name(original),
+        content_type=checked.content_type,
+        size=f.size or 0,
+    )
+    attachment.file.save(f.name, f, save=False)
+    try:
+        attachment.save()
+    except Exception:
+        with contextlib.suppress(OSError):
+            attachment.file.delete(save=False)
+        raise
+    return attachment
 
 
 @transaction.atomic
@@ -221,13 +290,115 @@ def proposal_implement(*, proposal: Proposal, actor: User, feedback: str) -> Pro
 
 
 @transaction.atomic
-def proposal_commend(*, proposal: Proposal, actor: User, note: str) -> Proposal:
-    """Record a reward or commendation for an adopted proposal (no state change)."""
+def proposal_commend(
+    *, proposal: Proposal, actor: User, kind: str, text: str, given_on: dt.date | None = None
+) -> Commendation:
+    """奖励、表彰 — record a reward or commendation for an adopted proposal: kind, date, text, who recorded it."""
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     _check(proposal, Action.COMMEND, actor)
     if proposal.outcome not in ADOPTED_OUTCOMES:
         raise IllegalTransition(_("Only an adopted or partly adopted proposal can be rewarded."))
-    proposal.commendation = _text(note, "note")
-    proposal.save(update_fields=["commendation"])
-    _event(proposal, Action.COMMEND, actor, proposal.state, {})
+    if kind not in CommendationKind.values:
+        raise InvalidInput(_("Choose a reward, a commendation or a letter of thanks."), field="kind")
+    today = timeutil.today()
+    day = given_on or today
+    if day > today:
+        raise InvalidInput(_("The date cannot be in the future."), field="given_on")
+    if proposal.decided_on is not None and day < proposal.decided_on:
+        raise InvalidInput(_("The date cannot be before the proposal was adopted."), field="given_on")
+    assert actor.unit is not None  # noqa: S101 - _check admits unit staff only
+    commendation = Commendation.objects.create(
+        proposal=proposal,
+        kind=kind,
+        given_on=day,
+        text=_text(text, "text"),
+        recorded_by=actor,
+        unit=actor.unit,
+    )
+    _event(proposal, Action.COMMEND, actor, proposal.state, {"kind": kind, "given_on": day.isoformat()})
+    return commendation
+
+
+@transaction.atomic
+def proposal_convert_to_petition(
+    *, proposal: Proposal, actor: User, reason: str, nature: str = Nature.APPEAL
+) -> tuple[Petition, str]:
+    """转为信访事项 — a proposal that is really a complaint is registered as a petition at the receiving unit.
+
+    It goes through the petitions intake (``petition_register``: the registrar's rights, Arts. 21-22 and their
+    clocks, counted from the day the proposal was received). The proposal is closed with the reason, never
+    deleted; each record links to the other and each timeline says so. Returns the petition and its 查询码,
+    which staff pass on to the proposer (it is shown this once).
+    """
+    proposal = Proposal.objects.select_for_update().select_related("receiving_unit").get(pk=proposal.pk)
+    _check(proposal, Action.CONVERT, actor)
+    reason = _text(reason, "reason")
+    if nature not in (Nature.APPEAL, Nature.ACCUSATION):
+        raise InvalidInput(_("Choose an appeal or demand, or a report or accusation."), field="nature")
+    anonymous = proposal.is_anonymous or not proposal.proposer_name
+    petitioners = [] if anonymous else [PetitionerData(name=proposal.proposer_name, phone=proposal.proposer_phone)]
+    files: list[UploadedFile[bytes]] = [
+        SimpleUploadedFile(a.original_name, a.file.read(), content_type=a.content_type)
+        for a in proposal.attachments.all()
+    ]
+    petition, code = petition_register(
+        actor=actor,
+        unit=proposal.receiving_unit,
+        data=IntakeData(
+            channel=Channel.ONLINE,
+            title=proposal.title,
+            request=proposal.suggestion,
+            facts_and_reasons=proposal.reason,
+            nature=nature,
+            received_on=proposal.received_on,
+            is_anonymous=anonymous,
+            petitioners=petitioners,
+            attachments=files,
+            origin={"proposal": proposal.number},
+        ),
+    )
+    today = timeutil.today()
+    from_state = proposal.state
+    proposal.state = State.CONVERTED
+    proposal.petition = petition
+    proposal.closed_on = today
+    proposal.closing_reason = reason
+    proposal.save(update_fields=["state", "petition", "closed_on", "closing_reason"])
+    _stop_clocks(proposal, today)
+    _event(proposal, Action.CONVERT, actor, from_state, {"petition": petition.number, "reason": reason})
+    return petition, code
+
+
+@transaction.atomic
+def proposal_from_petition(*, petition: Petition, actor: User, reason: str) -> Proposal:
+    """由信访事项转为人民建议 — a petition that is really a suggestion (Art. 29) becomes a proposal of its holder.
+
+    The petition is closed with the reason (``petition_convert_to_proposal``, which checks the workflow table and
+    the actor's right on the petition); the proposal starts at 登记 with its referral clock and keeps the link.
+    """
+    if Proposal.objects.filter(source_petition=petition).exists():
+        raise IllegalTransition(_("This petition has already been converted into a proposal."))
+    unit = petition.current_unit
+    today = timeutil.today()
+    number = next_number(unit, today.year)
+    petition = petition_convert_to_proposal(petition=petition, actor=actor, reason=reason, proposal_number=number)
+    people = [] if petition.is_anonymous else list(petition.petitioners.order_by("id")[:1])
+    proposal = Proposal.objects.create(
+        number=number,
+        title=_text(petition.title, "title", max_length=TITLE_MAX),
+        reason=petition.facts_and_reasons or petition.request,
+        suggestion=petition.request,
+        proposer_name=people[0].name[:50] if people else "",
+        proposer_phone=(people[0].phone or "")[:20] if people else "",
+        is_public=False,  # the petitioner never chose publication
+        state=State.SUBMITTED,
+        receiving_unit=unit,
+        received_on=petition.received_on,
+        source_petition=petition,
+    )
+    for a in petition.attachments.all():
+        store_attachment(proposal, SimpleUploadedFile(a.original_name, a.file.read(), content_type=a.content_type))
+    data = {"petition": petition.number, "reason": reason.strip(), **_group(proposal)}
+    _event(proposal, Action.FROM_PETITION, actor, "", data)
+    _open_clock(proposal, ClockKind.REFER, unit, today)
     return proposal

@@ -21,6 +21,7 @@ class State(models.TextChoices):
     REFERRED = "referred", _("Being assessed by the competent unit")  # 评估中
     DECIDED = "decided", _("Decided")  # 已作出采纳意见
     IMPLEMENTED = "implemented", _("Implementation reported")  # 已反馈落实情况
+    CONVERTED = "converted", _("Converted into a petition")  # 已转为信访事项办理 (closed, kept with its history)
 
 
 class Outcome(models.TextChoices):
@@ -32,12 +33,20 @@ class Outcome(models.TextChoices):
 ADOPTED_OUTCOMES = frozenset({Outcome.ADOPTED, Outcome.PARTLY_ADOPTED})
 
 
+class CommendationKind(models.TextChoices):
+    REWARD = "reward", _("Reward")  # 奖励
+    COMMENDATION = "commendation", _("Commendation")  # 表彰
+    THANKS = "thanks", _("Letter of thanks")  # 感谢信
+
+
 class Action(models.TextChoices):
     SUBMIT = "submit", _("Submit")  # 登记
     REFER = "refer", _("Refer to the competent unit for assessment")  # 交由主管单位评估
     DECIDE = "decide", _("Decide on adoption")  # 采纳 / 部分采纳 / 不予采纳
     IMPLEMENT = "implement", _("Report implementation")  # 落实反馈
     COMMEND = "commend", _("Record a reward or commendation")  # 奖励、表彰
+    CONVERT = "convert", _("Convert into a petition")  # 转为信访事项 (really a complaint or a demand)
+    FROM_PETITION = "from_petition", _("Converted from a petition")  # 由信访事项转为人民建议
 
 
 class Side(StrEnum):
@@ -71,6 +80,11 @@ TRANSITIONS: dict[Action, Transition] = {
         _t(Action.DECIDE, {State.REFERRED}, State.DECIDED, Side.OWNER, _HEADS),
         _t(Action.IMPLEMENT, {State.DECIDED}, State.IMPLEMENTED, Side.OWNER, _HANDLERS),
         _t(Action.COMMEND, {State.DECIDED, State.IMPLEMENTED}, None, Side.INVOLVED, _HEADS),
+        # A proposal that is really a complaint is registered as a petition at the receiving unit, by its registrar
+        # (the petitions intake rules apply, Arts. 21-22), before any decision is made on it.
+        _t(Action.CONVERT, {State.SUBMITTED, State.REFERRED}, State.CONVERTED, Side.RECEIVER, {Role.REGISTRAR}),
+        # The first line of a proposal made from a petition (the petition side closes with its own event).
+        _t(Action.FROM_PETITION, set(), State.SUBMITTED, Side.RECEIVER, _STAFF),
     ]
 }
 

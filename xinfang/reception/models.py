@@ -231,7 +231,7 @@ class Invitation(models.Model):
     on = models.DateField(_("date"))
     at = models.TimeField(_("time"))
     place = models.CharField(_("place"), max_length=200)
-    phone = models.CharField(_("phone"), max_length=24)
+    phone = EncryptedTextField(_("phone"), max_length=24)  # encrypted at rest (xinfang.core.crypto)
     note = models.TextField(_("note"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.INVITED

@@ -332,6 +332,19 @@ KPIS += [
         desk="reception",
     ),
     Kpi(
+        "leader_reception_held_rate",
+        "领导接访落实率",
+        KpiUnit.RATE,
+        _(
+            "Of the leaders' reception sessions of the units whose sessions the viewer's reception desk lists, "
+            "dated in [from, to] and not cancelled, that were held, recorded as missed, or are still planned for "
+            "a day before today, the share held."
+        ),
+        "信访工作条例 Art. 18; practice (领导接访)",
+        (),
+        desk="reception",
+    ),
+    Kpi(
         "hot_issues",
         "热点问题",
         KpiUnit.COUNT,
@@ -345,9 +358,49 @@ KPIS += [
         (),
         desk="insight",
     ),
+    Kpi(
+        "online_service_satisfaction_rate",
+        "网上信访服务满意率",
+        KpiUnit.RATE,
+        _(
+            "Of the ratings of the online service itself (the portal's 网上信访 service, not the handling) given "
+            "in [from, to] on visible petitions (placed by the day first given; a change within the edit window "
+            "does not move it; one per petition per citizen account or tracking session), the share rated "
+            "satisfied or basically satisfied (满意 + 基本满意) / all. Narrowed by the registering unit."
+        ),
+        "信访工作条例 Art. 21 (网上信访); practice",
+        (),
+        desk="portal",
+    ),
 ]
 
 BY_NAME: dict[str, Kpi] = {k.name: k for k in KPIS}
+
+# The KPIs a 考核 scheme (``xinfang.assessment``, Art. 39) may score: rates of how petitions are answered —
+# timeliness, satisfaction, resolution, replies to 督办, leaders' reception held. Never a count: the number of
+# petitions received, visits or persons is volume, and petitioning is a right (Art. 3 ¶2, Art. 47), so volume is
+# shown, never scored. Nor the 重复信访率 (it measures what petitioners do) or the review and re-examination rates
+# (scoring them would reward upholding an opinion whether it was right or not).
+ASSESSABLE: frozenset[str] = frozenset(
+    {
+        "on_time_acceptance_rate",
+        "on_time_closing_rate",
+        "satisfaction_rate",
+        "satisfaction_rate_petition_dept",
+        "satisfaction_rate_responsible_unit",
+        "rating_participation_rate",
+        "first_time_resolution_rate",
+        "supervision_on_time_reply_rate",
+        "backlog_resolution_rate",
+        "leader_reception_held_rate",
+    }
+)
+
+
+def is_assessable(kpi: Kpi) -> bool:
+    """Whether a 考核 indicator may score ``kpi``: listed in ASSESSABLE and a rate (never a count of volume)."""
+    return kpi.name in ASSESSABLE and kpi.unit == KpiUnit.RATE
+
 
 # Every fact measure (the rows of StatFact.measure).
 MEASURES: tuple[str, ...] = (

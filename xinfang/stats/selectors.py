@@ -218,18 +218,24 @@ def casework_figures(view: View, start: dt.date, end: dt.date) -> DeskFigures:
     }
 
 
-def reception_figures(view: View, start: dt.date, end: dt.date) -> DeskFigures:
-    """领导接访 批次/人次: visits at held sessions from ``sessions_visible_to`` (as the reception statistics)."""
+def reception_figures(view: View, start: dt.date, end: dt.date, today: dt.date | None = None) -> DeskFigures:
+    """领导接访 批次/人次: visits at held sessions from ``sessions_visible_to`` (as the reception statistics);
+    领导接访落实率: held ÷ (held + missed + still planned for a past day), cancelled sessions left out."""
     from xinfang.reception.models import SessionStatus, Visit
     from xinfang.reception.selectors import sessions_visible_to
 
-    held = sessions_visible_to(view.user).filter(
-        _narrow(view, "unit_path"), date__gte=start, date__lte=end, status=SessionStatus.HELD
-    )
+    today = today or timeutil.today()
+    sessions = sessions_visible_to(view.user).filter(_narrow(view, "unit_path"), date__gte=start, date__lte=end)
+    held = sessions.filter(status=SessionStatus.HELD)
     row = Visit.objects.filter(session__in=held.values("pk")).aggregate(batches=Count("id"), persons=Sum("head_count"))
+    due = Q(status__in=(SessionStatus.HELD, SessionStatus.MISSED)) | Q(status=SessionStatus.PLANNED, date__lt=today)
+    kept = sessions.order_by().aggregate(
+        due=Count("id", filter=due), held=Count("id", filter=Q(status=SessionStatus.HELD))
+    )
     return {
         "leader_reception_batches": (row["batches"], None),
         "leader_reception_persons": (int(row["persons"] or 0), None),
+        "leader_reception_held_rate": (kept["held"], kept["due"]),
     }
 
 
@@ -287,11 +293,27 @@ def hot_issues_top(view: View, end: dt.date, limit: int = 10) -> list[dict[str, 
     ]
 
 
+def portal_figures(view: View, start: dt.date, end: dt.date) -> DeskFigures:
+    """网上信访服务满意率 from the portal's ratings of the online service on petitions the viewer may see."""
+    from xinfang.portal.selectors import service_ratings_visible_to
+
+    ratings = (
+        service_ratings_visible_to(view.user)
+        .filter(_narrow(view, "petition__registering_unit__path"), rated_on__gte=start, rated_on__lte=end)
+        .exclude(petition__in=accused_side_petitions(view.user))
+    )
+    row = ratings.order_by().aggregate(
+        given=Count("id"), good=Count("id", filter=Q(value__in=["satisfied", "basically"]))
+    )
+    return {"online_service_satisfaction_rate": (row["good"], row["given"])}
+
+
 DESK_READERS: dict[str, Any] = {
     "supervision": supervision_figures,
     "casework": casework_figures,
     "reception": reception_figures,
     "insight": insight_figures,
+    "portal": portal_figures,
 }
 
 
@@ -533,13 +555,29 @@ def breakdown(
             rows.append(
                 {"key": key, "value": value, "numerator": num, "denominator": den, "count": num if den is None else den}
             )
+    truncated = len(rows) > MAX_BREAKDOWN_ROWS
+    rows = _top_rows(rows)
     labels = _labels_for(by, [r["key"] for r in rows], level)
     unclassified = _("Not recorded")
     for r in rows:
         r["label"] = labels.get(r["key"]) or str(unclassified)
         r["key"] = "" if r["key"] in (None, 0) else str(r["key"])
-    rows.sort(key=lambda r: (r["value"] is None, -(r["value"] or 0), -r["count"], r["label"]))
-    return rows[:MAX_BREAKDOWN_ROWS], len(rows) > MAX_BREAKDOWN_ROWS
+    rows.sort(key=lambda r: (*_rank(r), r["label"]))
+    return rows[:MAX_BREAKDOWN_ROWS], truncated
+
+
+def _rank(row: dict[str, Any]) -> tuple[bool, float, int]:
+    return row["value"] is None, -(row["value"] or 0), -row["count"]
+
+
+def _top_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows that can make the shown top: the first ``MAX_BREAKDOWN_ROWS`` by rank and any tied with the last,
+    so that labels (the tie-break) are read for those only — a national unit ranking has thousands of units."""
+    if len(rows) <= MAX_BREAKDOWN_ROWS:
+        return rows
+    rows = sorted(rows, key=_rank)
+    edge = _rank(rows[MAX_BREAKDOWN_ROWS - 1])
+    return [r for r in rows if _rank(r) <= edge]
 
 
 # --- 阳光信访: public figures ---

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from xinfang.supervision.models import Bulletin
+from xinfang.supervision.typical_cases import bulletin_case_lines
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -99,6 +100,12 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
         ),
         9,
     )
+    lines = bulletin_case_lines(bulletin)
+    if lines:
+        heading = document.add_paragraph()
+        _font(heading.add_run(_("Typical cases")), 12, bold=True)
+        for line in lines:
+            _font(document.add_paragraph().add_run(line), 10.5)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -128,6 +135,14 @@ def bulletin_xlsx(bulletin: Bulletin) -> bytes:
         for cell in sheet[col][3:]:
             cell.number_format = "0.0%"
     sheet.column_dimensions["B"].width = 28
+    lines = bulletin_case_lines(bulletin)
+    if lines:
+        cases = book.create_sheet(_("Typical cases")[:31])
+        cases.append([_("Typical cases")])
+        cases["A1"].font = Font(bold=True)
+        for line in lines:
+            cases.append([line])
+        cases.column_dimensions["A"].width = 120
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.orgs.models import Unit, User
-from xinfang.supervision.models import Adoption, RecommendationKind
+from xinfang.supervision.models import Adoption, Bulletin, CaseVerdict, RecommendationKind
 
 
 def units_under(user: User) -> Any:
@@ -115,3 +115,23 @@ class BulletinForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "month"}),
         error_messages={"invalid": _("Give the month as YYYY-MM.")},
     )
+
+
+class BulletinCaseForm(forms.Form):
+    """Choose a typical case (典型案例) for a bulletin: the petition, the unit concerned, the kind, the account."""
+
+    petition = forms.CharField(
+        label=_("Petition number"), max_length=40, help_text=_("The 编号 of a petition you can see.")
+    )
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Unit concerned"))
+    verdict = forms.ChoiceField(label=_("Kind"), choices=CaseVerdict.choices, widget=forms.RadioSelect)
+    account = forms.CharField(
+        label=_("What went right or wrong"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Printed in the bulletin. Never name the petitioner or give their phone, ID number or address."),
+    )
+
+    def __init__(self, *args: Any, bulletin: Bulletin, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.active().within(bulletin.scope_path).order_by("path")
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]

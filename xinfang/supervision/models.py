@@ -24,6 +24,8 @@ class AssignmentSource(models.TextChoices):
     JOINT_SESSION = "joint_session", _("Joint reception session")  # 联合接访
     SUPERVISION = "supervision", _("Supervision")  # 督办, 责令限期整改
     CASEWORK = "casework", _("Case ownership")  # 包案 plan milestone
+    INSTRUCTION = "instruction", _("Leader's instruction")  # 领导批示 (xinfang.instructions)
+    REPORT = "report", _("Situation analysis report")  # 分析研判: a 突出问题 of an issued report
 
 
 class Assignment(models.Model):
@@ -359,3 +361,37 @@ class Bulletin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.month:%Y-%m}"
+
+
+class CaseVerdict(models.TextChoices):
+    GOOD_PRACTICE = "good", _("Good practice")  # 典型经验
+    NEGLIGENCE = "negligence", _("Failure to act or take responsibility")  # 不担当不作为
+
+
+class BulletinCase(models.Model):
+    """A typical case (典型案例) carried by a bulletin: chosen by the issuing unit and approved before it shows.
+
+    Only the 编号, the unit concerned and the account of what went right or wrong are printed — never the
+    petitioner's identity nor an accusation's informant (the text is checked against the petitioner's records).
+    """
+
+    bulletin = models.ForeignKey(Bulletin, verbose_name=_("bulletin"), on_delete=models.CASCADE, related_name="cases")
+    petition = models.ForeignKey(Petition, verbose_name=_("petition"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit concerned"), on_delete=models.PROTECT, related_name="+")
+    verdict = models.CharField(_("kind"), max_length=12, choices=CaseVerdict.choices)
+    account = models.TextField(_("what went right or wrong"))
+    chosen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    chosen_at = models.DateTimeField(_("chosen at"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("typical case")
+        verbose_name_plural = _("typical cases")
+        ordering = ["verdict", "id"]
+        constraints = [models.UniqueConstraint(fields=["bulletin", "petition"], name="bulletin_case_once")]
+
+    def __str__(self) -> str:
+        return f"{self.bulletin_id}:{self.petition_id}"

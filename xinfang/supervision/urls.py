@@ -17,5 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("interviews/<int:pk>/", views.interview_detail, name="interview"),
     path("bulletins/new/", views.bulletin_new, name="bulletin_new"),
     path("bulletins/<int:pk>/", views.bulletin_detail, name="bulletin"),
+    path("bulletins/<int:pk>/cases/", views.bulletin_case_new, name="bulletin_case_new"),
+    path("bulletins/<int:pk>/cases/<int:case_pk>/approve/", views.bulletin_case_approve, name="bulletin_case_approve"),
     path("bulletins/<int:pk>/<str:fmt>/", views.bulletin_download, name="bulletin_download"),
 ]

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_POST
 from xinfang.core import timeutil
 from xinfang.core.errors import DomainError
 from xinfang.orgs.models import User
-from xinfang.supervision import exports, selectors, services
+from xinfang.supervision import exports, selectors, services, typical_cases
 from xinfang.supervision import forms as f
 from xinfang.supervision.bulletin import bulletin_generate
-from xinfang.supervision.models import OrderStatus, Recommendation, SupervisionOrder, WarningLevel
+from xinfang.supervision.models import Bulletin, OrderStatus, Recommendation, SupervisionOrder, WarningLevel
 from xinfang.workbench.access import staff_required, staff_user
 
 PAGE_SIZE = 20
@@ -266,19 +266,86 @@ def bulletin_new(request: HttpRequest) -> HttpResponseBase:
     return redirect("supervision:desk")
 
 
-@staff_required
-def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    bulletin = selectors.bulletins_visible_to(staff_user(request)).filter(pk=pk).first()
+def _bulletin(user: User, pk: int) -> Bulletin:
+    bulletin = selectors.bulletins_visible_to(user).filter(pk=pk).first()
     if bulletin is None:
         raise Http404
-    return render(
-        request, "supervision/bulletin.html", {"nav": "supervision", "bulletin": bulletin, "data": bulletin.data}
-    )
+    return bulletin
+
+
+def _bulletin_page(
+    request: HttpRequest, user: User, bulletin: Bulletin, form: forms.Form | None = None, status: int = 200
+) -> HttpResponse:
+    may_choose = typical_cases.may_choose(user, bulletin)
+    context = {
+        "nav": "supervision",
+        "bulletin": bulletin,
+        "data": bulletin.data,
+        "cases": [
+            (case, typical_cases.case_line(case)) for case in typical_cases.bulletin_cases_visible_to(user, bulletin)
+        ],
+        "may_choose": may_choose,
+        "may_approve": typical_cases.may_approve(user, bulletin),
+        "case_form": (form or f.BulletinCaseForm(bulletin=bulletin)) if may_choose else None,
+    }
+    return render(request, "supervision/bulletin.html", context, status=status)
+
+
+@staff_required
+def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = staff_user(request)
+    return _bulletin_page(request, user, _bulletin(user, pk))
+
+
+@staff_required
+@require_POST
+def bulletin_case_new(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Choose a typical case (the issuing unit's supervisors, analysts, heads and leaders)."""
+    user = staff_user(request)
+    bulletin = _bulletin(user, pk)
+    form = f.BulletinCaseForm(request.POST, bulletin=bulletin)
+    if form.is_valid():
+        d = form.cleaned_data
+
+        def call() -> Any:
+            petition = selectors.petition_by_key(user, d["petition"])
+            if petition is None:  # the field is required; a blank key cannot reach here
+                raise Http404
+            return typical_cases.bulletin_case_add(
+                actor=user,
+                bulletin=bulletin,
+                petition=petition,
+                unit=d["unit"],
+                verdict=d["verdict"],
+                account=d["account"],
+            )
+
+        if _attempt(form, call) is not None:
+            messages.success(request, _("Typical case chosen; it shows once approved."))
+            return redirect("supervision:bulletin", pk=bulletin.pk)
+    return _bulletin_page(request, user, bulletin, form, status=400)
+
+
+@staff_required
+@require_POST
+def bulletin_case_approve(request: HttpRequest, pk: int, case_pk: int) -> HttpResponseBase:
+    """The issuing unit's head or a leader approves a chosen case."""
+    user = staff_user(request)
+    bulletin = _bulletin(user, pk)
+    case = typical_cases.bulletin_case_get(user, bulletin, case_pk)
+    if case is None:
+        raise Http404
+    try:
+        typical_cases.bulletin_case_approve(actor=user, case=case)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        return _bulletin_page(request, user, bulletin, status=error.status_code)
+    messages.success(request, _("Typical case approved."))
+    return redirect("supervision:bulletin", pk=bulletin.pk)
 
 
 @staff_required
 def bulletin_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    bulletin = selectors.bulletins_visible_to(staff_user(request)).filter(pk=pk).first()
-    if bulletin is None or fmt not in {"docx", "xlsx"}:
+    if fmt not in {"docx", "xlsx"}:
         raise Http404
-    return exports.download(bulletin, fmt)
+    return exports.download(_bulletin(staff_user(request), pk), fmt)

@@ -56,6 +56,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "comment": _("Comment"),
     "message": _("What the petitioner said when urging"),
     "previous": _("Number of the earlier petition"),
+    "primary": _("Number of the primary petition"),
     "accused_unit": _("Unit accused"),
     "no_unit": _("No unit is accused (a person only)"),
     "assignee": _("Handler in charge"),
@@ -83,6 +84,10 @@ ACTION_HINTS: dict[Action, Promise] = {
     Action.CONFIRM_ACCUSED: _(
         "Art. 30 ¶3: say which unit the accusation is about, or that it is about a person only. Until then it "
         "cannot be routed; it is never sent to the unit it accuses or names."
+    ),
+    Action.MERGE: _(
+        "并案: this petition is closed into the primary one your unit holds and follows its handling; the "
+        "petitioner still tracks it under its own number. It can be undone until the primary is decided."
     ),
     Action.LINK_REPEAT: _(
         "Link to the same petitioner's earlier petition on the same matter; acceptance then checks Arts. 19 and 36."
@@ -454,12 +459,60 @@ class AttachAction(BaseActionForm):
         return self._views
 
 
+class ToProposalForm(forms.Form):
+    reason = forms.CharField(label=_("Why this petition is a proposal"), max_length=2000, strip=True)
+
+
+class ToProposalAction(BaseActionForm):
+    """转为人民建议 (Art. 29): the holder closes a petition that is really a proposal into a new proposal.
+
+    The service lives in ``xinfang.proposals`` (above petitions), so this form calls it instead of an ``ACTIONS``
+    line; the petition's side (closed, clocks stopped, the ``to_proposal`` event) is ``petition_convert_to_proposal``.
+    """
+
+    def __init__(self, petition: Petition, user: User, data: QueryDict | None = None) -> None:
+        super().__init__(Action.TO_PROPOSAL, petition, user, data)
+        self.form = ToProposalForm(data) if data is not None else ToProposalForm()
+
+    def is_valid(self) -> bool:
+        if self.form.is_valid():
+            return True
+        for name, messages in self.form.errors.items():
+            self.errors.setdefault(name, []).extend(str(m) for m in messages)
+        self._views = None
+        return False
+
+    def call(self) -> Any:
+        from xinfang.proposals.services import proposal_from_petition
+
+        return proposal_from_petition(petition=self.petition, actor=self.user, reason=self.form.cleaned_data["reason"])
+
+    def fields(self, cache: dict[tuple[Any, ...], Any] | None = None) -> list[FieldView]:
+        if self._views is None:
+            value = self.data.get("reason", "") if self.data is not None else ""
+            self._views = [
+                FieldView(
+                    name="reason",
+                    id=f"{self.id}-reason",
+                    label=str(_("Why this petition is a proposal")),
+                    kind="textarea",
+                    required=True,
+                    value=str(value),
+                    errors=self.errors.get("reason", []),
+                    attrs={"maxlength": 2000},
+                )
+            ]
+        return self._views
+
+
 def action_form(
     action: Action, petition: Petition, user: User, data: QueryDict | None = None, files: Any = None
 ) -> BaseActionForm | None:
     """The form for ``action``, or None when the workbench has no form for it (e.g. 催办 has no staff input)."""
     if action == Action.ATTACH:
         return AttachAction(petition, user, data, files)
+    if action == Action.TO_PROPOSAL:
+        return ToProposalAction(petition, user, data)
     if action in ACTIONS:
         return ActionForm(action, petition, user, data)
     return None

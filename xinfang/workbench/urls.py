@@ -2,11 +2,12 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from xinfang.workbench.views import auth, desk, inbox, ledger, paperwork, petition, register, units
+from xinfang.workbench.views import auth, bulk, desk, inbox, ledger, paperwork, petition, register, twofactor, units
 
 app_name = "workbench"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", inbox.inbox, name="inbox"),
+    path("bulk/", bulk.bulk_action, name="bulk"),
     path("views/", inbox.view_save, name="view_save"),
     path("views/<int:pk>/rename/", inbox.view_rename, name="view_rename"),
     path("views/<int:pk>/delete/", inbox.view_delete, name="view_delete"),
@@ -17,6 +18,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ledger/import/template/", ledger.ledger_template, name="ledger_template"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("2fa/", twofactor.overview, name="twofactor"),
+    path("2fa/setup/", twofactor.setup, name="twofactor_setup"),
+    path("2fa/verify/", twofactor.verify, name="twofactor_verify"),
+    path("2fa/disable/", twofactor.disable, name="twofactor_disable"),
     path("register/", register.register, name="register"),
     path("register/hint/", register.register_hint, name="register_hint"),
     path("register/petitioner-row/", register.petitioner_row, name="petitioner_row"),

@@ -117,6 +117,7 @@ def _existing_ids() -> dict[str, list[Any]]:
         "casework": ids("casework.BacklogCase"),
         "notify": ids("notify.Notification"),
         "insight": ids("insight.HotIssue"),
+        "reports": ids("reports.Report"),
     }
 
 

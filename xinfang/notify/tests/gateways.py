@@ -18,3 +18,10 @@ class FlakyGateway:
         if type(self).calls == 1:
             raise TimeoutError("gateway timed out")
         SENT.append((phone, text))
+
+
+class RecordingGateway:
+    """Accepts every message and keeps (phone, text) in ``SENT``."""
+
+    def send(self, phone: str, text: str) -> None:
+        SENT.append((phone, text))

@@ -108,6 +108,19 @@ class SubmissionSerializer(serializers.Serializer[IntakeData]):
     is_joint = serializers.BooleanField(required=False, default=False)
     previous = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("Earlier 编号"))
     five_questions = FiveQuestionsSerializer(required=False, default=dict)
+    notify_channel = serializers.ChoiceField(
+        choices=[("sms", _("SMS")), ("email", _("E-mail")), ("inapp", _("In-app"))],
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "How the petitioner is told of each step. By default: SMS if a phone was given, else e-mail, else "
+            "in-app for a signed-in citizen account."
+        ),
+    )
+    notify_opt_out = serializers.BooleanField(
+        required=False, default=False, help_text=_("The petitioner wants no messages about this petition.")
+    )
 
     def to_intake(self, previous: Petition | None) -> IntakeData:
         v: dict[str, Any] = dict(self.validated_data)
@@ -134,6 +147,8 @@ class SubmissionSerializer(serializers.Serializer[IntakeData]):
             is_joint=v["is_joint"],
             previous=previous,
             five_questions={k: v["five_questions"].get(k, "") for k in FIVE_QUESTIONS if k in v["five_questions"]},
+            notify_channel=v["notify_channel"],
+            notify_opt_out=v["notify_opt_out"],
         )
 
 
@@ -271,6 +286,19 @@ class ConfirmAccusedSerializer(NoteSerializer):
 
 class LinkRepeatSerializer(NoteSerializer):
     previous = EarlierPetitionField(help_text=_("Earlier 编号"))
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class PrimaryPetitionField(EarlierPetitionField):
+    """The primary petition of a merge (并案), given by its 编号; unknown and unseen numbers are refused alike."""
+
+    default_error_messages = {"blank": _("Give the number of the petition to merge into.")}
+
+
+class MergeSerializer(NoteSerializer):
+    """并案: the 编号 of the primary petition this one is closed into (same holding unit, not yet decided)."""
+
+    primary = PrimaryPetitionField(help_text=_("编号 of the primary petition"))
 
 
 class EmptySerializer(serializers.Serializer[dict[str, Any]]):
@@ -465,6 +493,8 @@ class PublicEventSerializer(EventSerializer):
             "on",
             "meeting",
             "view",
+            # 并案: the 编号 of the primary petition the item was merged into (or taken out of).
+            "primary",
         }
         return {k: v for k, v in obj.data.items() if k in keep}
 
@@ -555,6 +585,13 @@ class AccusedSerializer(serializers.Serializer[Any]):
     matches = AccusedMatchSerializer(many=True, help_text=_("Units the text may name, best first (Art. 30 ¶3)."))
 
 
+class AssigneeSerializer(serializers.Serializer[Any]):
+    """承办人 as colleagues see them: the account's id and display name (no contact details)."""
+
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField(source="__str__")
+
+
 class PetitionDetailSerializer(serializers.ModelSerializer[Petition]):
     state_label = serializers.CharField(source="get_state_display")
     channel_label = serializers.CharField(source="get_channel_display")
@@ -564,6 +601,11 @@ class PetitionDetailSerializer(serializers.ModelSerializer[Petition]):
     handling_unit = UnitBriefSerializer(allow_null=True)
     category = serializers.CharField(source="category.full_name", default=None)
     previous = serializers.CharField(source="previous.number", default=None)
+    assignee = serializers.SerializerMethodField(help_text=_("承办人: the staff member of the holding unit in charge"))
+    merged_into = serializers.CharField(
+        source="merged_into.number", default=None, help_text=_("并案: 编号 of the primary petition")
+    )
+    merged_items = serializers.SerializerMethodField(help_text=_("并案: 编号 of the petitions merged into this one"))
     petitioners = serializers.SerializerMethodField()
     clocks = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
@@ -603,11 +645,14 @@ class PetitionDetailSerializer(serializers.ModelSerializer[Petition]):
             "is_joint",
             "is_repeat",
             "previous",
+            "merged_into",
+            "merged_items",
             "is_simple",
             "registering_unit",
             "current_unit",
             "handling_unit",
             "co_handlers",
+            "assignee",
             "routing_mode",
             "received_on",
             "accepted_on",
@@ -620,6 +665,13 @@ class PetitionDetailSerializer(serializers.ModelSerializer[Petition]):
             "attachments",
             "allowed_actions",
         ]
+
+    @extend_schema_field(AssigneeSerializer(allow_null=True))
+    def get_assignee(self, obj: Petition) -> dict[str, Any] | None:
+        return None if obj.assignee is None else dict(AssigneeSerializer(obj.assignee).data)
+
+    def get_merged_items(self, obj: Petition) -> list[str]:
+        return list(obj.merged_items.order_by("pk").values_list("number", flat=True))
 
     def get_petitioners(self, obj: Petition) -> list[dict[str, Any]]:
         return list(PetitionerOutSerializer(obj.petitioners.all(), many=True, context=self.context).data)

@@ -215,6 +215,13 @@ ACTIONS: dict[Action, ActionSpec] = {
         s.LinkRepeatSerializer,
         lambda p, u, d: services.petition_link_repeat(petition=p, actor=u, previous=d["previous"], note=d["note"]),
     ),
+    Action.MERGE: ActionSpec(
+        s.MergeSerializer,
+        lambda p, u, d: services.petition_merge(petition=p, actor=u, primary=d["primary"], note=d["note"]),
+    ),
+    Action.UNMERGE: ActionSpec(
+        s.NoteSerializer, lambda p, u, d: services.petition_unmerge(petition=p, actor=u, note=d["note"])
+    ),
 }
 
 

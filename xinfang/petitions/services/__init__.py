@@ -1,6 +1,8 @@
 """Petition services: every state change, each atomic, each writing its timeline event."""
 
+from xinfang.petitions.services.accounts import petition_claim
 from xinfang.petitions.services.accused import petition_confirm_accused
+from xinfang.petitions.services.conversion import petition_convert_to_proposal
 from xinfang.petitions.services.handling import (
     petition_accept,
     petition_approve_decision,
@@ -13,10 +15,15 @@ from xinfang.petitions.services.handling import (
     petition_submit_report,
 )
 from xinfang.petitions.services.intake import IntakeData, PetitionerData, petition_add_attachments, petition_register
+from xinfang.petitions.services.merging import petition_merge, petition_unmerge
 from xinfang.petitions.services.oversight import (
     petition_coordinate,
     petition_follow_up_visit,
+    petition_instruct,
+    petition_mark_read,
     petition_receive,
+    petition_release_instruction,
+    petition_request_instruction,
     petition_supervise,
     petition_take_charge,
 )
@@ -55,8 +62,10 @@ __all__ = [
     "petition_approve_extension",
     "petition_assign",
     "petition_assign_handler",
+    "petition_claim",
     "petition_close",
     "petition_confirm_accused",
+    "petition_convert_to_proposal",
     "petition_coordinate",
     "petition_decide_jurisdiction",
     "petition_decide_recheck",
@@ -67,7 +76,10 @@ __all__ = [
     "petition_escalate_dispute",
     "petition_follow_up_visit",
     "petition_forward",
+    "petition_instruct",
     "petition_link_repeat",
+    "petition_mark_read",
+    "petition_merge",
     "petition_object",
     "petition_order_redo",
     "petition_rate",
@@ -76,8 +88,10 @@ __all__ = [
     "petition_refer_discipline",
     "petition_register",
     "petition_reject_extension",
+    "petition_release_instruction",
     "petition_report_urgent",
     "petition_request_extension",
+    "petition_request_instruction",
     "petition_request_recheck",
     "petition_request_review",
     "petition_return_decision",
@@ -86,5 +100,6 @@ __all__ = [
     "petition_submit_report",
     "petition_supervise",
     "petition_take_charge",
+    "petition_unmerge",
     "petition_urge",
 ]

@@ -35,6 +35,7 @@ from xinfang.petitions.services.common import (
     open_clock,
     record,
     require,
+    set_holder,
     stop_clocks,
 )
 from xinfang.petitions.sides import is_accused_side
@@ -257,9 +258,9 @@ def petition_confirm_accused(*, petition: Petition, actor: User, accused_unit: U
     if is_accused_side(holder, None, petition) or names_unit(petition, holder):
         new_holder = holder_off_accused_side(petition, holder)
         stop_clocks(petition, None, reason="accused_side")
-        petition.current_unit = new_holder
+        set_holder(petition, new_holder)
         petition.state = State.REGISTERED
-        fields += ["current_unit", "state"]
+        fields += ["current_unit", "assignee", "state"]
         grant(petition, new_holder, AccessReason.ROUTED)
         open_clock(petition, ClockKind.ROUTE, owing_unit=new_holder, start=timeutil.today(), article="Art. 22")
         data["to_unit"] = new_holder.name

@@ -37,6 +37,14 @@ def lock(petition: Petition) -> Petition:
     return Petition.objects.select_for_update().select_related("current_unit", "registering_unit").get(pk=petition.pk)
 
 
+def set_holder(petition: Petition, unit: Unit) -> None:
+    """Move the petition to ``unit``. The new holder names its own 承办人: a move to another unit clears the assignee
+    (callers save ``current_unit`` and ``assignee``)."""
+    if petition.current_unit_id != unit.pk:
+        petition.assignee = None
+    petition.current_unit = unit
+
+
 def require(petition: Petition, action: Action, actor: User | None) -> None:
     """Refuse unless the workflow table allows ``action`` now and ``actor`` may take it."""
     transition = TRANSITIONS[action]

@@ -10,8 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from xinfang.core import timeutil
@@ -42,6 +41,7 @@ FIVE_QUESTIONS = ("facts", "request_and_reasons", "difficulties", "history", "pr
 # Crockford base32 without I, L, O, U: easy to read out over the phone. 12 characters ≈ 60 bits.
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 TRACKING_CODE_LENGTH = 12
+NOTIFY_CHANNELS = ("sms", "email", "inapp")  # xinfang.notify.models.Channel (notify sits above petitions)
 
 
 @dataclass
@@ -83,6 +83,13 @@ class IntakeData:
     previous: Petition | None = None
     five_questions: dict[str, str] = field(default_factory=dict)
     attachments: list[UploadedFile[bytes]] = field(default_factory=list)
+    # How the petitioner wants to hear of each step (xinfang.notify.petitioner): "sms", "email", "inapp" or ""
+    # for the default; the choice is kept on the registration event, where notify reads it.
+    notify_channel: str = ""
+    notify_opt_out: bool = False
+    # Where the matter came from when it was first received as something else, e.g. {"proposal": "JY-…"} for a
+    # people's proposal converted into a petition (xinfang.proposals); kept on the registration event.
+    origin: dict[str, str] = field(default_factory=dict)
 
 
 def new_tracking_code() -> str:
@@ -92,12 +99,18 @@ def new_tracking_code() -> str:
 def next_number(unit: Unit, year: int) -> str:
     """编号 unique per registering unit and year, also under concurrent intake.
 
-    The counter row is created if missing (ON CONFLICT DO NOTHING), then incremented by one UPDATE, which holds
-    the row lock until commit; concurrent registrations queue on it and each reads its own value.
+    One statement creates the counter row or increments it and returns the new value (an upsert with RETURNING,
+    PostgreSQL and SQLite ≥ 3.35 alike); the row lock it takes is held until commit, so concurrent registrations
+    at one unit queue on it and each reads its own value.
     """
-    NumberSequence.objects.bulk_create([NumberSequence(unit=unit, year=year, last=0)], ignore_conflicts=True)
-    NumberSequence.objects.filter(unit=unit, year=year).update(last=F("last") + 1)
-    last = NumberSequence.objects.filter(unit=unit, year=year).values_list("last", flat=True).get()
+    table = connection.ops.quote_name(NumberSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (unit_id, year, last) VALUES (%s, %s, 1) "  # noqa: S608 - our table name
+            f"ON CONFLICT (unit_id, year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [unit.pk, year],
+        )
+        (last,) = cursor.fetchone()
     return f"{unit.code}-{year}-{last:06d}"
 
 
@@ -156,6 +169,20 @@ def _validate(data: IntakeData, unit: Unit) -> None:
         raise InvalidInput(_("The earlier petition does not exist."), field="previous")
     validate_attachments(data.attachments)
     check_intake_lengths(data)  # free text and 五必问 (petitions.limits)
+    _validate_notify_choice(data)
+
+
+def _validate_notify_choice(data: IntakeData) -> None:
+    """The chosen channel must reach the petitioner: a phone for SMS, an e-mail address for e-mail."""
+    choice = data.notify_channel
+    if not choice:
+        return
+    if choice not in NOTIFY_CHANNELS:
+        raise InvalidInput(_("Choose SMS, e-mail or in-app messages."), field="notify_channel")
+    if choice == "sms" and not any(p.phone.strip() for p in data.petitioners):
+        raise InvalidInput(_("Give a phone number to be told by SMS."), field="notify_channel")
+    if choice == "email" and not any(p.email.strip() for p in data.petitioners):
+        raise InvalidInput(_("Give an e-mail address to be told by e-mail."), field="notify_channel")
 
 
 def validate_attachments(files: list[UploadedFile[bytes]], *, field: str = "attachments") -> None:
@@ -213,6 +240,10 @@ def petition_register(
             raise NotPermitted(_("Only a registrar of the receiving unit can register a petition."))
     data = one_account(data)
     _validate(data, unit)
+    if data.notify_channel == "inapp" and (actor is not None or citizen is None or citizen.unit_id is not None):
+        raise InvalidInput(
+            _("In-app messages need a citizen account: sign in before submitting."), field="notify_channel"
+        )
     received = data.received_on or timeutil.today()
     code = new_tracking_code()
     petition = Petition(
@@ -246,7 +277,11 @@ def petition_register(
         previous=data.previous,
     )
     try:
-        petition.full_clean(exclude=["number", "tracking_code_hash", "registering_unit", "current_unit"])
+        # The table's two check constraints (head count ≥ 1, a repeat names its earlier petition) are kept here by
+        # construction and by the field validators; re-checking them in the database costs two savepoints a submission.
+        petition.full_clean(
+            exclude=["number", "tracking_code_hash", "registering_unit", "current_unit"], validate_constraints=False
+        )
     except ValidationError as exc:
         field_name, messages = next(iter(exc.message_dict.items()))
         raise InvalidInput(" ".join(messages), field=field_name) from exc
@@ -267,7 +302,12 @@ def petition_register(
         start=received,
         article="Art. 22" if first == ClockKind.ROUTE else "Art. 23 ¶2",
     )
-    record(petition, Action.REGISTER, actor, from_state="", data=_register_event_data(petition))
+    event_data = _register_event_data(petition)
+    if data.origin:
+        event_data["origin"] = dict(data.origin)
+    if data.notify_channel or data.notify_opt_out:
+        event_data["notify"] = {"channel": data.notify_channel, "opt_out": data.notify_opt_out}
+    record(petition, Action.REGISTER, actor, from_state="", data=event_data)
     return petition, code
 
 

@@ -66,3 +66,43 @@ def petition_follow_up_visit(
 ) -> PetitionEvent:
     """上门回访 — a visit after the reply, recording the petitioner's view (Art. 18; 四门四访)."""
     return _note(petition, Action.FOLLOW_UP_VISIT, actor, {"on": on.isoformat(), "view": view, "ref": ref}, note)
+
+
+# 领导阅批 (xinfang.instructions keeps the record; these lines are internal except the release).
+
+
+@transaction.atomic
+def petition_request_instruction(
+    *, petition: Petition, actor: User | None, leader: str, mailbox: str = "", ref: str = "", note: str = ""
+) -> PetitionEvent:
+    """呈领导阅批 — the petition is put before a leader to read and instruct on (Art. 18). ``actor`` None: the
+    petitioner addressed the leader's mailbox (领导信箱) when submitting, in the same transaction."""
+    data = {k: v for k, v in {"leader": leader, "mailbox": mailbox, "ref": ref}.items() if v}
+    if actor is None:
+        petition = lock(petition)
+        return record(petition, Action.REQUEST_INSTRUCTION, None, from_state=petition.state, data=data, public=False)
+    return _note(petition, Action.REQUEST_INSTRUCTION, actor, data, note, public=False)
+
+
+@transaction.atomic
+def petition_instruct(
+    *, petition: Petition, actor: User, leader: str, text: str, units: list[str], due: dt.date, ref: str = ""
+) -> PetitionEvent:
+    """领导批示 — the leader's written instruction naming the units to act and the deadline (Art. 18). Internal:
+    the petitioner sees it only once released (``petition_release_instruction``)."""
+    data = {"leader": leader, "text": text, "to_unit": units, "due": due.isoformat(), "ref": ref}
+    return _note(petition, Action.INSTRUCT, actor, data, "", public=False)
+
+
+@transaction.atomic
+def petition_mark_read(*, petition: Petition, actor: User, leader: str, ref: str = "", note: str = "") -> PetitionEvent:
+    """已阅 — the leader read the petition and gave no instruction (Art. 18). Internal."""
+    return _note(petition, Action.MARK_READ, actor, {"leader": leader, "ref": ref}, note, public=False)
+
+
+@transaction.atomic
+def petition_release_instruction(
+    *, petition: Petition, actor: User, leader: str, text: str, ref: str = ""
+) -> PetitionEvent:
+    """批示告知 — the leader's instruction is made known to the petitioner: a public line carrying its text."""
+    return _note(petition, Action.RELEASE_INSTRUCTION, actor, {"leader": leader, "text": text, "ref": ref}, "")

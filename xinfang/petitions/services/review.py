@@ -30,6 +30,7 @@ from xinfang.petitions.services.common import (
     require,
     require_window_open,
     running_clock,
+    set_holder,
     stop_clocks,
 )
 from xinfang.petitions.workflow import Action, State
@@ -169,9 +170,9 @@ def _escalate(
     stop_clocks(petition, (window,), reason="used")
     from_state = petition.state
     petition.state = state
-    petition.current_unit = unit
+    set_holder(petition, unit)
     setattr(petition, unit_field, unit)
-    petition.save(update_fields=["state", "current_unit", unit_field, "updated_at"])
+    petition.save(update_fields=["state", "current_unit", "assignee", unit_field, "updated_at"])
     grant(petition, unit, AccessReason.REVIEW)
     c = open_clock(petition, clock, owing_unit=unit, start=today)
     record(
@@ -240,9 +241,9 @@ def petition_order_redo(*, petition: Petition, actor: User, reason: str) -> Peti
     )
     from_state = petition.state
     petition.state = State.HANDLING
-    petition.current_unit = handler
+    set_holder(petition, handler)
     petition.extension_used = False
-    petition.save(update_fields=["state", "current_unit", "extension_used", "updated_at"])
+    petition.save(update_fields=["state", "current_unit", "assignee", "extension_used", "updated_at"])
     c = open_clock(petition, ClockKind.HANDLE, owing_unit=handler, start=today)
     record(
         petition,

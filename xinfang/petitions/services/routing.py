@@ -29,6 +29,7 @@ from xinfang.petitions.services.common import (
     record,
     require,
     running_clock,
+    set_holder,
     stop_clocks,
 )
 from xinfang.petitions.sides import is_accused_side
@@ -90,8 +91,8 @@ def _route(
     petition.state = State.PENDING_ACCEPTANCE
     petition.routed_from_unit = sender
     petition.routing_mode = mode
-    petition.current_unit = to_unit
-    petition.save(update_fields=["state", "routed_from_unit", "routing_mode", "current_unit", "updated_at"])
+    set_holder(petition, to_unit)
+    petition.save(update_fields=["state", "routed_from_unit", "routing_mode", "current_unit", "assignee", "updated_at"])
     grant(petition, to_unit, AccessReason.ROUTED)
     for unit in co_units:
         CoHandler.objects.get_or_create(petition=petition, unit=unit)
@@ -283,9 +284,9 @@ def petition_object(*, petition: Petition, actor: User, reason: str) -> Petition
     objecting = petition.current_unit
     stop_clocks(petition, _RECEIVING_CLOCKS, reason="objection")
     petition.state = State.REGISTERED
-    petition.current_unit = sender
+    set_holder(petition, sender)
     petition.routing_mode = ""
-    petition.save(update_fields=["state", "current_unit", "routing_mode", "updated_at"])
+    petition.save(update_fields=["state", "current_unit", "assignee", "routing_mode", "updated_at"])
     Document.objects.create(
         petition=petition,
         kind=DocumentKind.OBJECTION,
@@ -329,8 +330,8 @@ def petition_escalate_dispute(*, petition: Petition, actor: User, units: list[Un
     from_state = petition.state
     stop_clocks(petition, (ClockKind.ROUTE,), reason="dispute")
     petition.state = State.DISPUTED
-    petition.current_unit = superior
-    petition.save(update_fields=["state", "current_unit", "updated_at"])
+    set_holder(petition, superior)
+    petition.save(update_fields=["state", "current_unit", "assignee", "updated_at"])
     grant(petition, superior, AccessReason.ROUTED)
     record(
         petition,

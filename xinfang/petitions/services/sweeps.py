@@ -10,6 +10,7 @@ from xinfang.core import timeutil
 from xinfang.deadlines.rules import ClockKind
 from xinfang.petitions.models import Clock, Petition, PetitionEvent
 from xinfang.petitions.services.common import SYSTEM_LABEL
+from xinfang.petitions.signals import events_bulk_created
 from xinfang.petitions.workflow import Action, State
 
 _WINDOWS = {State.REPLIED: ClockKind.REVIEW_WINDOW, State.REVIEWED: ClockKind.RECHECK_WINDOW}
@@ -18,7 +19,8 @@ _WINDOWS = {State.REPLIED: ClockKind.REVIEW_WINDOW, State.REVIEWED: ClockKind.RE
 def petitions_close_expired(*, today: dt.date | None = None, batch: int = 1000) -> int:
     """办结 every replied or reviewed petition whose 复查/复核 window has passed unused (Zhejiang Art. 25).
 
-    Each batch is one transaction: stop the windows, move the petitions to CLOSED, append one event each.
+    Each batch is one transaction: stop the windows, move the petitions to CLOSED, append one event each, and send
+    ``events_bulk_created`` with those events (the petitioners are told after the batch commits).
     Returns how many petitions were closed.
     """
     today = today or timeutil.today()
@@ -42,7 +44,7 @@ def petitions_close_expired(*, today: dt.date | None = None, batch: int = 1000) 
                 )
                 Petition.objects.filter(pk__in=ids).update(state=State.CLOSED, closed_on=today)
                 now = timeutil.now()
-                PetitionEvent.objects.bulk_create(
+                events = PetitionEvent.objects.bulk_create(
                     PetitionEvent(
                         petition_id=pk,
                         action=Action.CLOSE,
@@ -54,5 +56,7 @@ def petitions_close_expired(*, today: dt.date | None = None, batch: int = 1000) 
                     )
                     for pk in ids
                 )
+                # No post_save fires for bulk rows: tell the listeners (the petitioner's message) in this transaction.
+                events_bulk_created.send(sender=PetitionEvent, events=events)
                 closed += len(ids)
     return closed

@@ -188,6 +188,10 @@ ENDPOINTS: dict[str, Endpoint] = {
     # 指定承办人: the head of the holding unit only.
     "assign-handler": Endpoint("post", "/api/v1/petitions/{key}/assign-handler/", State.HANDLING,
                                lambda w: {"assignee": w.people.handler_b.pk}, HEAD_AT_B),
+    # 并案 into a petition the same unit holds, and its undo: the holder's routers only.
+    "merge": Endpoint("post", "/api/v1/petitions/{key}/merge/", State.REGISTERED,
+                      lambda w: {"primary": w.petitions["merge_primary"].number}, ROUTE_AT_A),
+    "unmerge": Endpoint("post", "/api/v1/petitions/{key}/unmerge/", State.MERGED, lambda w: {}, ROUTE_AT_A),
     "attachments": Endpoint("post", "/api/v1/petitions/{key}/attachments/", State.HANDLING, _files,
                            (401, 404,  201,  201,  201,  403,  404,  404,  404,  404), multipart=True),
     "attachment-download": Endpoint("get", "/api/v1/petitions/{key}/attachments/{attachment_id}/", State.HANDLING,
@@ -299,7 +303,21 @@ def test_api_permission_matrix(world: World, name: str, persona: str, expected: 
 # like the one below for its own prefix.
 OWN_MATRICES = tuple(
     f"/api/v1/{app}/"
-    for app in ("insight", "notify", "supervision", "reception", "casework", "joint", "stats", "audit", "proposals")
+    for app in (
+        "insight",
+        "notify",
+        "supervision",
+        "reception",
+        "casework",
+        "joint",
+        "stats",
+        "audit",
+        "proposals",
+        # Their own tests hold who may read and act: instructions/tests, reports/tests, assessment/tests.
+        "instructions",
+        "reports",
+        "assessment",
+    )
 )
 
 

@@ -82,6 +82,9 @@ HAPPY: dict[Action, tuple[str, str, dict[str, Any]]] = {
     Action.CONFIRM_ACCUSED: (State.REGISTERED, "registrar_a", {"accused_unit": "environment", "note": "核实"}),
     # 指定承办人: the head of the holding unit names one of its staff.
     Action.ASSIGN_HANDLER: (State.HANDLING, "head_b", {"assignee": "handler_b", "note": "由王承办负责"}),
+    # 并案: a registered item closed into another unit A holds; and the merged one taken back out.
+    Action.MERGE: (State.REGISTERED, "registrar_a", {"primary": "merge_primary", "note": "同一事项"}),
+    Action.UNMERGE: (State.MERGED, "registrar_a", {"note": "并非同一事项"}),
 }
 # What each happy path leaves behind besides the event (checked on the database, not on the response).
 DOCUMENTS = {
@@ -114,6 +117,8 @@ def _resolve(world: World, body: dict[str, Any]) -> dict[str, Any]:
         out["assignee"] = getattr(world.people, out["assignee"]).pk
     if "previous" in out:  # a world key becomes that petition's 编号
         out["previous"] = world.petitions[out["previous"]].number
+    if "primary" in out:
+        out["primary"] = world.petitions[out["primary"]].number
     return out
 
 
@@ -139,6 +144,8 @@ def test_action_endpoint_happy_path(world: World, action: Action) -> None:
         expected_state = State.REGISTERED  # returned to the sender (Art. 23 ¶3)
     if action == Action.ORDER_REDO:
         expected_state = State.HANDLING
+    if action == Action.UNMERGE:
+        expected_state = State.REGISTERED  # the state it had before the merge
     assert after.state == expected_state
     payload = response.json()
     if "state" in payload:  # the detail of a petition the actor still sees

@@ -29,6 +29,7 @@ from xinfang.petitions.models import (
     PetitionEvent,
     Rating,
 )
+from xinfang.petitions.services.conversion import petition_convert_to_proposal
 from xinfang.petitions.tests.test_matrix_world import NOW, World, world_fixture
 from xinfang.petitions.workflow import TRANSITIONS, Action, State
 
@@ -116,6 +117,13 @@ CALLS: dict[Action, Call] = {
     Action.CONFIRM_ACCUSED: lambda w, p: services.petition_confirm_accused(
         petition=p, actor=w.people.registrar_a, accused_unit=None
     ),
+    Action.MERGE: lambda w, p: services.petition_merge(
+        petition=p, actor=w.people.registrar_a, primary=w.fresh("merge_primary")
+    ),
+    Action.UNMERGE: lambda w, p: services.petition_unmerge(petition=p, actor=w.people.registrar_a),
+    Action.TO_PROPOSAL: lambda w, p: petition_convert_to_proposal(
+        petition=p, actor=w.people.registrar_a, reason="实为建议", proposal_number="JY-990101XFJ-2025-000001"
+    ),
     Action.ASSIGN_HANDLER: lambda w, p: services.petition_assign_handler(
         petition=p, actor=w.people.head_b, assignee=w.people.handler_b
     ),
@@ -133,6 +141,20 @@ CALLS: dict[Action, Call] = {
     ),
     Action.FOLLOW_UP_VISIT: lambda w, p: services.petition_follow_up_visit(
         petition=p, actor=w.people.supervisor, on=NOW.date(), view="满意"
+    ),
+    Action.CLAIM: lambda w, p: services.petition_claim(petition=p, account=w.citizen),
+    # 领导阅批 (any state: never refused for the state; listed so every stateful action has its call)
+    Action.REQUEST_INSTRUCTION: lambda w, p: services.petition_request_instruction(
+        petition=p, actor=w.people.supervisor, leader="张副市长"
+    ),
+    Action.INSTRUCT: lambda w, p: services.petition_instruct(
+        petition=p, actor=w.people.supervisor, leader="张副市长", text="请核查", units=["A1区住建局"], due=NOW.date()
+    ),
+    Action.MARK_READ: lambda w, p: services.petition_mark_read(
+        petition=p, actor=w.people.supervisor, leader="张副市长"
+    ),
+    Action.RELEASE_INSTRUCTION: lambda w, p: services.petition_release_instruction(
+        petition=p, actor=w.people.supervisor, leader="张副市长", text="请核查"
     ),
 }
 
@@ -187,6 +209,14 @@ OWN_ENDPOINTS = {
     Action.RECEIVE: "petition_receive",
     Action.COORDINATE: "petition_coordinate",
     Action.FOLLOW_UP_VISIT: "petition_follow_up_visit",
+    Action.CLAIM: "petition_claim",  # the portal's account page, after 编号 + 查询码
+    # 领导阅批, through /api/v1/instructions/ (xinfang.instructions).
+    Action.REQUEST_INSTRUCTION: "petition_request_instruction",
+    Action.INSTRUCT: "petition_instruct",
+    Action.MARK_READ: "petition_mark_read",
+    Action.RELEASE_INSTRUCTION: "petition_release_instruction",
+    # 人民建议: a petition that is really a proposal, through /api/v1/proposals/from-petition/ (xinfang.proposals).
+    Action.TO_PROPOSAL: "petition_convert_to_proposal",
 }
 
 

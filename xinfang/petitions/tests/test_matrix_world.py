@@ -140,6 +140,11 @@ def build_world() -> World:
         _to_recheck(p, petition)
         services.petition_decide_recheck(petition=petition, actor=p.city_head, outcome="uphold", opinion="维持")
 
+        # 并案: an item closed into another petition the same unit holds (both registered at unit A).
+        services.petition_merge(
+            petition=_accusation(w, State.MERGED), actor=p.registrar_a, primary=_accusation(w, "merge_primary")
+        )
+
         # Extras for the API permission matrix.
         _accusation(w, "registered_appeal", nature=Nature.APPEAL)
         petition = _accusation(w, "assigned_replied")

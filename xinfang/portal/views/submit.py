@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from xinfang.core.errors import DomainError
 from xinfang.core.limits import is_id
 from xinfang.deadlines.rules import ClockKind
+from xinfang.instructions import selectors as selectors_of_instructions
+from xinfang.instructions.services import mailbox_submit
 from xinfang.petitions import services
 from xinfang.petitions.api.serializers import ClockSerializer
 from xinfang.petitions.models import Petition, PetitionerKind
@@ -64,6 +66,7 @@ def _as_typed(request: HttpRequest) -> tuple[SubmissionForm, BaseRepresentativeF
     initial: dict[str, Any] = {name: post.get(name, "") for name in SubmissionForm.base_fields if name != "attachments"}
     initial["is_anonymous"] = bool(post.get("is_anonymous"))
     initial["is_joint"] = bool(post.get("is_joint"))
+    initial["notify_opt_out"] = bool(post.get("notify_opt_out"))
     total = post.get("rep-TOTAL_FORMS", "0")
     count = min(int(total), 50) if is_id(total) else 0
     rows = [{"name": post.get(f"rep-{i}-name", ""), "phone": post.get(f"rep-{i}-phone", "")} for i in range(count)]
@@ -108,9 +111,15 @@ def submit(request: HttpRequest) -> HttpResponse:
     formset_ok = formset.is_valid()
     if form_ok and formset_ok and form.receiving_unit is not None:
         try:
-            petition, code = services.petition_register(
-                actor=None, unit=form.receiving_unit, data=form.to_intake(formset.representatives()), citizen=citizen
-            )
+            data = form.to_intake(formset.representatives())
+            chosen = form.cleaned_data.get("mailbox")
+            mailbox = selectors_of_instructions.open_mailboxes().filter(pk=chosen).first() if chosen else None
+            if mailbox is not None:  # 领导信箱: registered by the mailbox's petition department, to the leader's desk
+                petition, code, _instruction = mailbox_submit(mailbox=mailbox, data=data, citizen=citizen)
+            else:
+                petition, code = services.petition_register(
+                    actor=None, unit=form.receiving_unit, data=data, citizen=citizen
+                )
         except DomainError as exc:
             apply_submission_error(form, formset, exc)
         else:

@@ -6,6 +6,7 @@ part; without JavaScript the same forms post normally and the page is shown agai
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -13,6 +14,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,12 +23,23 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from xinfang.core import timeutil
 from xinfang.core.errors import DomainError
+from xinfang.core.files import protected_file_response
 from xinfang.core.throttling import guess_wait
 from xinfang.documents.services import docx_response, public_document_or_404
+from xinfang.orgs.models import User
 from xinfang.petitions import services
 from xinfang.petitions.models import Petition, RatingTarget
 from xinfang.portal import selectors
-from xinfang.portal.forms import AttachmentsForm, RateForm, ReasonForm, TrackForm, UrgeForm, apply_error
+from xinfang.portal.forms import (
+    AttachmentsForm,
+    RateForm,
+    ReasonForm,
+    ServiceRatingForm,
+    TrackForm,
+    UrgeForm,
+    apply_error,
+)
+from xinfang.portal.services import editable_until, service_rating_give, service_rating_of
 from xinfang.portal.throttle import SUBMIT, TRACK, refuse_attempt, throttle_wait, wait_minutes
 from xinfang.portal.views.common import is_htmx
 
@@ -56,6 +69,35 @@ def track(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/track_form.html", {"form": form}, status=400)
 
 
+SERVICE_RATING_TOKEN = "service_rating_token"  # noqa: S105 - the session key's name, not a secret
+
+
+def _service_rater(request: HttpRequest, petition: Petition, *, create: bool = False) -> tuple[User | None, str]:
+    """Who rates the online service: the account holding the petition, else this tracking session's token."""
+    citizen = selectors.citizen_user(request)
+    if citizen is not None and petition.submitted_by_id == citizen.pk:
+        return citizen, ""
+    token = request.session.get(SERVICE_RATING_TOKEN, "")
+    if not isinstance(token, str) or not token:
+        token = secrets.token_urlsafe(24) if create else ""
+        if token:
+            request.session[SERVICE_RATING_TOKEN] = token
+    return None, token
+
+
+def _service_rating_context(request: HttpRequest, petition: Petition, bound: forms.Form | None) -> dict[str, Any]:
+    account, token = _service_rater(request, petition)
+    given = service_rating_of(petition, account=account, session_token=token)
+    until = editable_until(given) if given is not None else None
+    initial = {"value": given.value, "comment": given.comment} if given is not None else {}
+    return {
+        "service_rating": given,
+        "service_rating_until": until,
+        "service_rating_editable": until is None or timeutil.today() <= until,
+        "service_rating_form": bound or ServiceRatingForm(prefix="service", initial=initial),
+    }
+
+
 def _page_context(
     request: HttpRequest, petition: Petition, bound: dict[str, forms.Form] | None = None
 ) -> dict[str, Any]:
@@ -74,6 +116,7 @@ def _page_context(
         "review_form": bound.get("review") or ReasonForm(prefix="review"),
         "recheck_form": bound.get("recheck") or ReasonForm(prefix="recheck"),
         "attach_form": bound.get("attach") or AttachmentsForm(prefix="attach"),
+        **_service_rating_context(request, petition, bound.get("service")),
     }
 
 
@@ -159,6 +202,27 @@ def rate(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_POST
+def rate_service(request: HttpRequest, number: str) -> HttpResponse:
+    """Rate the online service itself (not the handling): once per account or tracking session, editable a while."""
+
+    def perform(petition: Petition, data: dict[str, Any]) -> Any:
+        account, token = _service_rater(request, petition, create=True)
+        return service_rating_give(
+            petition=petition, account=account, session_token=token, value=data["value"], comment=data["comment"]
+        )
+
+    return _act(
+        request,
+        number,
+        "service",
+        ServiceRatingForm(request.POST, prefix="service"),
+        perform,
+        _("Thank you: your rating of the online service was recorded."),
+        "service-rating",
+    )
+
+
+@require_POST
 def request_review(request: HttpRequest, number: str) -> HttpResponse:
     """申请复查 — within 30 days of receiving the written reply (Art. 35)."""
     return _act(
@@ -220,3 +284,15 @@ def document_download(request: HttpRequest, number: str, doc_id: int) -> HttpRes
     except DomainError as exc:  # a template the admin broke: say so instead of failing
         messages.error(request, str(exc.message))
         return HttpResponseRedirect(f"{reverse('portal:track_detail', args=[petition.number])}#documents")
+
+
+@require_GET
+def attachment_download(request: HttpRequest, number: str, attachment_id: int) -> HttpResponseBase:
+    """A file the petitioner provided, for this visitor (404 for staff additions and for petitions not proved)."""
+    petition = selectors.petition_for_visitor(request, number)
+    if petition is None:
+        raise Http404
+    found = selectors.petitioner_attachment(petition, attachment_id)
+    if found is None:
+        raise Http404
+    return protected_file_response(found.file, filename=found.original_name, content_type=found.content_type)

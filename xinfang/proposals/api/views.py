@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -13,7 +15,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from xinfang.core.api import staff_user
+from xinfang.core.errors import InvalidInput
 from xinfang.orgs.api.permissions import IsUnitMember
+from xinfang.petitions.selectors import petition_get_visible
 from xinfang.proposals import selectors, services
 from xinfang.proposals.api import serializers as s
 from xinfang.proposals.models import Call, Proposal
@@ -88,10 +92,41 @@ class ProposalViewSet(viewsets.ReadOnlyModelViewSet[Proposal]):
     def commend(self, request: Request, pk: str) -> Response:
         data = s.CommendInput(data=request.data)
         data.is_valid(raise_exception=True)
-        proposal = services.proposal_commend(
-            proposal=self.get_object(), actor=staff_user(request), **data.validated_data
-        )
+        proposal = self.get_object()
+        services.proposal_commend(proposal=proposal, actor=staff_user(request), **data.validated_data)
         return self._answer(proposal)
+
+    @extend_schema(request=s.ConvertInput, responses={201: s.ConvertOutput})
+    @action(detail=True, methods=["post"])
+    def convert(self, request: Request, pk: str) -> Response:
+        """转为信访事项: register the proposal as a petition (the petitions intake rules) and close it."""
+        data = s.ConvertInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        proposal = self.get_object()
+        petition, code = services.proposal_convert_to_petition(
+            proposal=proposal, actor=staff_user(request), **data.validated_data
+        )
+        out = {"proposal": proposal.number, "petition": petition.number, "tracking_code": code}
+        return Response(s.ConvertOutput(out).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.FromPetitionInput, responses={201: s.ProposalDetailSerializer})
+    @action(detail=False, methods=["post"], url_path="from-petition")
+    def from_petition(self, request: Request) -> Response:
+        """由信访事项转为人民建议: close a petition the caller's unit holds into a new proposal (Art. 29)."""
+        data = s.FromPetitionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = staff_user(request)
+        petition = _visible_petition(user, data.validated_data["petition"])
+        proposal = services.proposal_from_petition(petition=petition, actor=user, reason=data.validated_data["reason"])
+        return Response(s.ProposalDetailSerializer(proposal).data, status=status.HTTP_201_CREATED)
+
+
+def _visible_petition(user: Any, key: str) -> Any:
+    """The petition by 编号 or id among those the user may see; unknown and unseen alike are a 400 at the field."""
+    try:
+        return petition_get_visible(user, key)
+    except Http404:
+        raise InvalidInput(_("No petition with this number that you may see."), field="petition") from None
 
 
 class CallViewSet(viewsets.ModelViewSet[Call]):

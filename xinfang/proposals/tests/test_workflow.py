@@ -15,7 +15,7 @@ from xinfang.deadlines.calendar import DayKind
 from xinfang.proposals import services
 from xinfang.proposals.models import ClockKind, Proposal, ProposalClock, ProposalEvent
 from xinfang.proposals.tests.helpers import days_from_today, submit
-from xinfang.proposals.workflow import TRANSITIONS, Action, Outcome, State
+from xinfang.proposals.workflow import TRANSITIONS, Action, CommendationKind, Outcome, State
 
 pytestmark = pytest.mark.django_db
 
@@ -69,12 +69,12 @@ def test_not_adopted_opens_no_implementation_clock_and_cannot_be_implemented(tre
     with pytest.raises(IllegalTransition):
         services.proposal_implement(proposal=p, actor=personas.handler_b, feedback="x")
     with pytest.raises(IllegalTransition):
-        services.proposal_commend(proposal=p, actor=personas.head_b, note="x")
+        services.proposal_commend(proposal=p, actor=personas.head_b, kind=CommendationKind.REWARD, text="x")
 
 
 @pytest.mark.parametrize(
     ("state", "action"),
-    [(s, a) for a, t in TRANSITIONS.items() if a != Action.SUBMIT for s in State if s not in t.sources],
+    [(s, a) for a, t in TRANSITIONS.items() if t.sources for s in State if s not in t.sources],
 )
 def test_every_illegal_step_is_refused_and_writes_nothing(
     tree: Tree, personas: Personas, state: State, action: Action
@@ -89,7 +89,12 @@ def test_every_illegal_step_is_refused_and_writes_nothing(
             proposal=p, actor=personas.head_b, outcome=Outcome.ADOPTED, reason="r"
         ),
         Action.IMPLEMENT: lambda: services.proposal_implement(proposal=p, actor=personas.head_b, feedback="f"),
-        Action.COMMEND: lambda: services.proposal_commend(proposal=p, actor=personas.head_b, note="n"),
+        Action.COMMEND: lambda: services.proposal_commend(
+            proposal=p, actor=personas.head_b, kind=CommendationKind.REWARD, text="n"
+        ),
+        Action.CONVERT: lambda: services.proposal_convert_to_petition(
+            proposal=p, actor=personas.registrar_a, reason="实为投诉"
+        ),
     }
     with pytest.raises(IllegalTransition) as err:
         calls[action]()
@@ -157,6 +162,14 @@ def test_commendation_is_recorded_with_an_event(tree: Tree, personas: Personas) 
     p = submit(tree.county_dept)
     services.proposal_refer(proposal=p, actor=personas.registrar_a, to_unit=tree.housing)
     services.proposal_decide(proposal=p, actor=personas.head_b, outcome=Outcome.ADOPTED, reason="r")
-    p = services.proposal_commend(proposal=p, actor=personas.head_b, note="授予金点子奖")
-    assert p.commendation == "授予金点子奖"
+    c = services.proposal_commend(
+        proposal=p, actor=personas.head_b, kind=CommendationKind.REWARD, text="授予金点子奖", given_on=None
+    )
+    assert (c.kind, c.text, c.given_on, c.recorded_by, c.unit) == (
+        CommendationKind.REWARD,
+        "授予金点子奖",
+        timeutil.today(),
+        personas.head_b,
+        tree.housing,
+    )
     assert ProposalEvent.objects.filter(proposal=p, action=Action.COMMEND).count() == 1

@@ -214,3 +214,20 @@ def test_desk_figures_have_a_series_but_no_breakdown(personas: Any, world: Any) 
     with pytest.raises(InvalidInput) as err:
         selectors.breakdown(view, kpi, FROM, TO, "unit")
     assert err.value.field == "kpi"
+
+
+def test_leader_reception_held_rate_counts_held_over_held_missed_and_past_planned(personas: Any, world: Any) -> None:
+    """领导接访落实率 (Art. 18): in March one session held and one missed, so 1/2; a cancelled session and a
+    session still planned for a later day are not counted; one still planned for a past day counts as not held."""
+    view = selectors.View(personas.registrar_a, None)
+    assert selectors.reception_figures(view, FROM, TO, TODAY)["leader_reception_held_rate"] == (1, 2)
+    held = ReceptionSession.objects.get(date=dt.date(2026, 3, 16))
+    for day, status in ((dt.date(2026, 3, 18), SessionStatus.CANCELLED), (dt.date(2026, 3, 30), SessionStatus.PLANNED)):
+        ReceptionSession.objects.create(
+            schedule=held.schedule, leader=held.leader, unit=held.unit, unit_path=held.unit_path, site=held.site,
+            nominal_date=day, date=day, start_time=dt.time(9), end_time=dt.time(11), slot_minutes=30,
+            slot_capacity=2, status=status,
+        )  # fmt: skip
+    assert selectors.reception_figures(view, FROM, TO, dt.date(2026, 3, 25))["leader_reception_held_rate"] == (1, 2)
+    assert selectors.reception_figures(view, FROM, TO, TODAY)["leader_reception_held_rate"] == (1, 3)
+    assert figures(personas.outsider)["leader_reception_held_rate"] is None  # no session of its own: no rate

@@ -15,6 +15,8 @@ from xinfang.supervision.models import (
     Adoption,
     Assignment,
     Bulletin,
+    BulletinCase,
+    CaseVerdict,
     Interview,
     OrderLog,
     Recommendation,
@@ -107,6 +109,15 @@ class BulletinInSerializer(serializers.Serializer[dict[str, Any]]):
                 _("Give a month from %(first)s to %(last)s.") % {"first": MONTH_YEARS[0], "last": MONTH_YEARS[1]}
             )
         return value
+
+
+class BulletinCaseInSerializer(serializers.Serializer[dict[str, Any]]):
+    petition = serializers.CharField(max_length=40, help_text=_("编号 (or id) of a petition you can see."))
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), help_text=_("The unit concerned."))
+    verdict = inline_choice(CaseVerdict)
+    account = serializers.CharField(
+        max_length=4000, help_text=_("What went right or wrong; never the petitioner's identity.")
+    )
 
 
 # ------------------------------------------------------------------------------------------ output
@@ -229,6 +240,22 @@ class BulletinSerializer(serializers.ModelSerializer[Bulletin]):
 class BulletinDetailSerializer(BulletinSerializer):
     class Meta(BulletinSerializer.Meta):
         fields = [*BulletinSerializer.Meta.fields, "data"]
+
+
+class BulletinCaseSerializer(serializers.ModelSerializer[BulletinCase]):
+    """A typical case as printed: 编号, unit, kind, account — nothing else of the petition, no identity."""
+
+    petition = serializers.CharField(source="petition.number")
+    unit = serializers.CharField(source="unit.name")
+    verdict = inline_choice(CaseVerdict)
+    approved = serializers.SerializerMethodField()
+
+    class Meta:
+        model = BulletinCase
+        fields = ["id", "petition", "unit", "verdict", "account", "chosen_at", "approved", "approved_at"]
+
+    def get_approved(self, case: BulletinCase) -> bool:
+        return case.approved_at is not None
 
 
 class AssignmentSerializer(serializers.ModelSerializer[Assignment]):

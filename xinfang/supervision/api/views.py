@@ -19,11 +19,11 @@ from rest_framework.views import APIView
 
 from xinfang.core import timeutil
 from xinfang.core.api import staff_user
-from xinfang.core.errors import InvalidInput
+from xinfang.core.errors import InvalidInput, NotPermitted
 from xinfang.core.limits import is_id
 from xinfang.orgs.api.permissions import IsUnitMember
 from xinfang.orgs.models import User
-from xinfang.supervision import exports, selectors, services
+from xinfang.supervision import exports, selectors, services, typical_cases
 from xinfang.supervision.api import serializers as s
 from xinfang.supervision.bulletin import bulletin_generate
 from xinfang.supervision.models import Bulletin, Interview, Recommendation, SupervisionOrder, WarningLevel
@@ -326,6 +326,54 @@ class BulletinViewSet(viewsets.GenericViewSet[Any]):
     @extend_schema(responses={200: s.BulletinDetailSerializer})
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(s.BulletinDetailSerializer(self._get(pk)).data)
+
+    @extend_schema(
+        methods=["GET"], responses={200: s.BulletinCaseSerializer(many=True)}, summary="Typical cases of a bulletin"
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=s.BulletinCaseInSerializer,
+        responses={201: s.BulletinCaseSerializer},
+        summary="Choose a typical case",
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def cases(self, request: Request, pk: str) -> Response:
+        """典型案例: the approved ones (and, for the issuing unit, those awaiting approval); POST chooses one."""
+        user = staff_user(request)
+        bulletin = self._get(pk)
+        if request.method == "GET":
+            qs = typical_cases.bulletin_cases_visible_to(user, bulletin)
+            return Response(s.BulletinCaseSerializer(qs, many=True).data)
+        if not typical_cases.may_choose(user, bulletin):  # before the petition lookup: no existence oracle
+            raise NotPermitted(
+                _("Only supervisors, analysts and leaders of the issuing unit choose its typical cases.")
+            )
+        ser = s.BulletinCaseInSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        petition = selectors.petition_by_key(user, d["petition"])
+        if petition is None:
+            raise InvalidInput(_("Give the petition number."), field="petition")
+        case = typical_cases.bulletin_case_add(
+            actor=user, bulletin=bulletin, petition=petition, unit=d["unit"], verdict=d["verdict"], account=d["account"]
+        )
+        return Response(s.BulletinCaseSerializer(case).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses={200: s.BulletinCaseSerializer},
+        parameters=[OpenApiParameter("case_pk", int, OpenApiParameter.PATH, description="The case's id.")],
+    )
+    @action(detail=True, methods=["post"], url_path=r"cases/(?P<case_pk>[^/.]+)/approve", url_name="case-approve")
+    def approve_case(self, request: Request, pk: str, case_pk: str) -> Response:
+        """The issuing unit's head or a leader approves a typical case; only approved cases are printed."""
+        user = staff_user(request)
+        bulletin = self._get(pk)
+        case = typical_cases.bulletin_case_get(user, bulletin, int(case_pk)) if is_id(case_pk) else None
+        if case is None:
+            raise Http404
+        case = typical_cases.bulletin_case_approve(actor=user, case=case)
+        return Response(s.BulletinCaseSerializer(case).data)
 
     @extend_schema(responses={(200, exports.DOCX_TYPE): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])

@@ -28,6 +28,7 @@ from xinfang.petitions.tests.test_matrix_world import FAST_HASHERS
 from xinfang.supervision import services
 from xinfang.supervision.bulletin import bulletin_generate
 from xinfang.supervision.models import RecommendationKind
+from xinfang.supervision.typical_cases import bulletin_case_add
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +52,8 @@ SEEN = (401, 403, 200, 200, 200, 200, 404, 200)  # issuer, unit supervised, and 
 BY_B = (401, 403, 403, 200, 200, 403, 404, 403)  # only the unit supervised
 BY_ISSUER = (401, 403, 403, 403, 403, 200, 404, 200)
 COUNTY_BULLETIN = (401, 403, 200, 200, 200, 200, 404, 200)
+NOT_THE_ISSUER = (401, 403, 403, 403, 403, 403, 404, 403)
+PENDING_CASE = (401, 403, 404, 404, 404, 404, 404, 404)  # a case awaiting approval is the issuing unit's alone
 
 ENDPOINTS: dict[str, Endpoint] = {
     "warnings": Endpoint("get", "/api/v1/supervision/warnings/", STAFF_OK),
@@ -84,6 +87,14 @@ ENDPOINTS: dict[str, Endpoint] = {
     "bulletin": Endpoint("get", "/api/v1/supervision/bulletins/{id}/", COUNTY_BULLETIN),
     "bulletin-docx": Endpoint("get", "/api/v1/supervision/bulletins/{id}/docx/", COUNTY_BULLETIN),
     "bulletin-xlsx": Endpoint("get", "/api/v1/supervision/bulletins/{id}/xlsx/", COUNTY_BULLETIN),
+    # Typical cases: every reader lists the approved ones; only the issuing unit's supervisors, analysts, heads and
+    # leaders choose, and its head or leader approves (none of the personas: the county head below is not one).
+    "bulletin-cases": Endpoint("get", "/api/v1/supervision/bulletins/{id}/cases/", COUNTY_BULLETIN),
+    "bulletin-cases-create": Endpoint("post", "/api/v1/supervision/bulletins/{id}/cases/", NOT_THE_ISSUER,
+                                      lambda w: {"petition": w["petition"].number, "unit": w["b"].pk,
+                                                 "verdict": "good", "account": "主动上门，当月化解"}),
+    "bulletin-case-approve": Endpoint("post", "/api/v1/supervision/bulletins/{id}/cases/{case_pk}/approve/",
+                                      PENDING_CASE, lambda w: {}),
 }
 # fmt: on
 
@@ -129,6 +140,15 @@ def _build() -> tuple[People, dict[str, Any]]:
             conducted_by="市信访局",
         )
         bulletin = bulletin_generate(unit=tree.county_dept, month=dt.date(2026, 10, 1))
+        county_head = make_user("county_head", tree.county_dept, Role.HEAD)
+        case = bulletin_case_add(
+            actor=county_head,
+            bulletin=bulletin,
+            petition=petition,
+            unit=tree.housing,
+            verdict="good",
+            account="按期办结并回访",
+        )
     world = {
         "petition": petition,
         "b": tree.housing,
@@ -136,6 +156,7 @@ def _build() -> tuple[People, dict[str, Any]]:
         "recommendation": rec,
         "interview": interview,
         "bulletin": bulletin,
+        "case": case,
     }
     return people, world
 
@@ -168,7 +189,7 @@ def _url(world: dict[str, Any], name: str, template: str) -> str:
         key = "interview"
     elif name.startswith("bulletin"):
         key = "bulletin"
-    return template.replace("{id}", str(world[key].pk))
+    return template.replace("{id}", str(world[key].pk)).replace("{case_pk}", str(world["case"].pk))
 
 
 @pytest.mark.parametrize(("name", "persona", "expected"), _cases())

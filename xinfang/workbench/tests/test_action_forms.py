@@ -53,6 +53,8 @@ def test_action_through_its_html_form(client, world: World, action: Action) -> N
         expected = State.REGISTERED
     if action == Action.ORDER_REDO:
         expected = State.HANDLING
+    if action == Action.UNMERGE:
+        expected = State.REGISTERED  # back to the state it had before the merge
     assert after.state == expected
     event = PetitionEvent.objects.filter(petition=after).order_by("-id").first()
     assert event is not None and event.action == action and event.actor == user

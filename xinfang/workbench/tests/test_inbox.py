@@ -239,7 +239,9 @@ def test_inbox_query_count_does_not_grow_with_rows(client, personas, django_asse
     with on(MONDAY + dt.timedelta(days=20)), django_assert_max_num_queries(few):
         response = client.get(INBOX, {"tab": tab})
     assert len(response.context["rows"]) == 40
-    assert few <= 12  # session, user, roles, unit, the state counts, 2 clock counts, the page (+ savepoints)
+    # session, user, roles, unit, the state counts, 2 clock counts, the page (+ savepoints); the bulk toolbar's
+    # unit picker and the unit's staff (承办人) are one query each.
+    assert few <= 14
 
 
 def test_rows_show_state_holder_and_time_limit(client, personas, desk):

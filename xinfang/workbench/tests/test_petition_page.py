@@ -49,7 +49,20 @@ def pending(personas: Any) -> Petition:
     return petition
 
 
-AT_B = {"accept", "accept_simple", "object", "divert", "decline", "report_urgent", "attach", "link_repeat"}
+# 并案 (merge): the holder may close the item into another it holds, before an opinion is drafted.
+# 转为人民建议: a petition that is really a proposal continues as one (Art. 29), before acceptance.
+AT_B = {
+    "accept",
+    "accept_simple",
+    "object",
+    "divert",
+    "decline",
+    "report_urgent",
+    "attach",
+    "link_repeat",
+    "merge",
+    "to_proposal",
+}
 
 
 @pytest.mark.parametrize(
@@ -318,3 +331,21 @@ def test_routing_forms_render_the_picker_with_the_area_units(client, personas, t
     assert f'id="action-forward-to_unit-{tree.county_dept.pk}"' not in html  # not to itself
     assert f'id="action-refer_discipline-to_unit-{tree.housing.pk}"' not in html  # only discipline organs there
     assert 'for="action-forward-to_unit-q"' in html
+
+
+def test_holder_turns_a_petition_into_a_proposal_from_the_page(client, personas, pending):
+    """转为人民建议 (Art. 29) from the petition page: the petition closes and a proposal continues it."""
+    from xinfang.proposals.models import Proposal
+
+    client.force_login(personas.handler_b)
+    url = reverse("workbench:act", args=[pending.number, "to_proposal"])
+    with on(FRIDAY):
+        refused = client.post(url, {"reason": ""})
+        assert refused.status_code == 200 and Proposal.objects.count() == 0  # the form comes back with the error
+        done = client.post(url, {"reason": "所提为改进公共服务的建议，不是个人诉求。"})
+    assert done.status_code == 302
+    pending.refresh_from_db()
+    assert pending.state == "closed"
+    proposal = Proposal.objects.get()
+    assert pending.events.filter(action="to_proposal").exists()
+    assert proposal.number in str(pending.events.get(action="to_proposal").data)

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from xinfang.casework.selectors import cases_owned_by
 from xinfang.core import timeutil
 from xinfang.core.errors import DomainError
+from xinfang.instructions.views import desk_context as instruction_desk
 from xinfang.reception.selectors import my_appointments, my_reception_days
 from xinfang.stats import dashboards
 from xinfang.stats.views import bad_request, range_context
@@ -45,5 +46,6 @@ def leader_desk(request: HttpRequest) -> HttpResponse:
         "appointments": my_appointments(user, today),
         "desk_cases": cases_owned_by(user, today),
         "assignments": list(open_assignments.select_related("unit")[:DESK_OPEN_ASSIGNMENTS]),
+        **instruction_desk(request, user),  # 领导阅批: 待阅批 and what came of each instruction
     }
     return render(request, "workbench/desk.html", context)

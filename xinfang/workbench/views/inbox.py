@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,8 +25,8 @@ from xinfang.orgs.models import User
 from xinfang.petitions.models import Petition
 from xinfang.search.selectors import search_highlights, search_petitions
 from xinfang.supervision.selectors import petition_levels
+from xinfang.workbench import bulk, services
 from xinfang.workbench import selectors as wb
-from xinfang.workbench import services
 from xinfang.workbench.access import staff_required, staff_user
 from xinfang.workbench.forms import InboxFilterForm
 from xinfang.workbench.models import SavedView
@@ -151,8 +152,34 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "saved_views": [(v, counted.get(v.pk, 0), wb.params_query(v.params).urlencode()) for v in saved],
         "current_view": next((v for v in saved if v.pk == current_view), None),
         "view_query": first_page,
+        "bulk": bulk_toolbar(user),
     }
     return render(request, "workbench/inbox.html", context)
+
+
+def bulk_toolbar(user: User) -> dict[str, Any]:
+    """What the bulk toolbar offers: the actions, the unit's staff (承办人) and a unit picker in the user's area."""
+    from xinfang.workbench.actionforms import UnitPicker
+
+    unit = user.unit
+    assert unit is not None  # noqa: S101 - staff_required
+    chosen, options, more = wb.unit_options(unit.scope_path, exclude=unit.pk)
+    vals = {"field": "to_unit", "prefix": "bulk", "multiple": "0", "petition": "", "type": "", "own": "1"}
+    picker = UnitPicker(
+        chosen=chosen,
+        options=options,
+        more=more,
+        multiple=False,
+        search_url=reverse("workbench:unit_search"),
+        vals=json.dumps(vals),
+    )
+    return {
+        "choices": bulk.CHOICES,
+        "staff": wb.unit_staff(unit.pk),
+        "picker": picker,
+        "feedback_days": settings.XINFANG_ASSIGN_FEEDBACK_DAYS,
+        "max": bulk.MAX_ITEMS,
+    }
 
 
 @dataclass(frozen=True)

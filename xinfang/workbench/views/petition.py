@@ -26,6 +26,7 @@ from xinfang.core.errors import DomainError
 from xinfang.core.files import protected_file_response
 from xinfang.core.models import IdentitySurface
 from xinfang.insight.integration import staff_insight
+from xinfang.instructions.views import petition_card as instruction_card
 from xinfang.orgs.models import Role, User
 from xinfang.petitions import selectors
 from xinfang.petitions.api.serializers import ClockSerializer, PetitionerOutSerializer, staff_label
@@ -114,6 +115,7 @@ def render_petition(
         "forms": forms,
         "holds": petition.current_unit_id == user.unit_id,
         "accused": accused_status(petition),
+        **instruction_card(user, petition),  # 领导阅批 (staff only; never the petitioner's page)
     }
     return render(request, "workbench/petition.html", context)
 

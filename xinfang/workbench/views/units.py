@@ -35,16 +35,21 @@ def unit_search(request: HttpRequest) -> HttpResponse:
     unit_type = unit_type if unit_type in UnitType.values else ""
     key = params.get("petition", "")
     chosen_ids = [i for i in (parse_id(v) for v in params.getlist(name)) if i is not None]
+    own = params.get("own") == "1"  # the inbox's bulk toolbar: units the user's own unit may route to
     if key:
         petition = selectors.petition_get_visible(user, key)
         sender = petition.current_unit
         scope, exclude = sender.scope_path, sender.pk
+    elif own and user.unit is not None:
+        scope, exclude = user.unit.scope_path, user.unit.pk
     else:
         scope, exclude = wb.picker_scope_for_registration(user), None
     chosen, options, more = wb.unit_options(
         scope, exclude=exclude, text=params.get("unit_q", "")[:100], unit_type=unit_type, selected=chosen_ids
     )
     vals = {"field": name, "prefix": prefix, "multiple": "1" if multiple else "0", "petition": key, "type": unit_type}
+    if own:
+        vals["own"] = "1"
     picker = UnitPicker(
         chosen=chosen,
         options=options,
@@ -52,7 +57,7 @@ def unit_search(request: HttpRequest) -> HttpResponse:
         multiple=multiple,
         search_url=reverse("workbench:unit_search"),
         vals=json.dumps(vals),
-        allow_none=not key,
+        allow_none=not key and not own,
     )
     fid = f"{prefix}-{name}"
     return render(request, "workbench/_unit_options.html", {"picker": picker, "name": name, "fid": fid})

@@ -5,14 +5,17 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from xinfang.assessment.demo import build_demo_assessment
 from xinfang.casework.demo import build_demo_casework
 from xinfang.core import timeutil
 from xinfang.insight.demo import build_demo_insight
+from xinfang.instructions.demo import build_demo_instructions
 from xinfang.joint.demo import build_demo_joint
 from xinfang.notify.demo import build_demo_notify
 from xinfang.orgs.demo import build_demo_tree, create_demo_staff
 from xinfang.petitions.demo import build_demo_history, build_demo_petitions
 from xinfang.reception.demo import build_demo_reception
+from xinfang.reports.demo import build_demo_reports
 from xinfang.supervision.demo import build_demo_supervision
 
 
@@ -45,6 +48,9 @@ class Command(BaseCommand):
             build_demo_reception,
             build_demo_joint,
             build_demo_supervision,
+            build_demo_instructions,  # a 领导信箱 letter waiting and one 批示 with its assignment
+            build_demo_reports,  # last month's 分析研判 and last year's Art. 41 report, from the figures above
+            build_demo_assessment,  # reads the desks' figures: after casework, reception and supervision
             build_demo_notify,
         ):
             desks.update({f"{build.__module__.split('.')[1]}.{k}": v for k, v in build(today).items()})

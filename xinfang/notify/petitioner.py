@@ -1,0 +1,533 @@
+"""What the petitioner is told, and how: the one place that maps petition steps to messages to the petitioner.
+
+"件件有着落、事事有回音": every step the petitioner is entitled to know (登记, 转送/交办, 受理 or 不予受理, 延期, the
+written reply, 复查/复核 decisions, the answer to a 催办, the rating period closing, the end by a 调解/和解 agreement,
+the close when no 复查/复核 was requested in time) becomes one ``Notification`` row of
+kind ``petitioner.<step>`` on the petitioner's chosen channel, written after the petition's transaction commits and
+delivered by the existing ``deliver`` task (retries and attempts included). Events the nightly sweep writes in bulk
+send no ``post_save``; the sweep sends ``petitions.signals.events_bulk_created`` instead (see below).
+
+Art. 30: a message goes only to the petitioner's own contact — the phone or e-mail address given on the petition, or
+the citizen account that submitted it — never to staff and never to anyone else; its text never names the petitioner
+(or anybody), only the 编号 and the units; anonymous petitions get nothing. The 查询码 is never in a message: the link
+leads to the tracking form, which asks for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.crypto import salted_hmac
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from xinfang.core import timeutil
+from xinfang.core.errors import InvalidInput
+from xinfang.deadlines.rules import ClockKind
+from xinfang.notify.models import (
+    PLACEHOLDERS,
+    Channel,
+    Notification,
+    PetitionerDailyCount,
+    PetitionerMessageTemplate,
+    PetitionerPreference,
+    PetitionerStep,
+    Status,
+)
+from xinfang.notify.services import SUBJECT_MAX, enabled_channels, enqueue_deliveries
+from xinfang.orgs.models import User
+from xinfang.petitions.models import (
+    Clock,
+    DeclineGround,
+    Outcome,
+    Petition,
+    PetitionEvent,
+    Rating,
+    ReviewOutcome,
+)
+from xinfang.petitions.signals import events_bulk_created
+from xinfang.petitions.workflow import Action, State
+
+logger = logging.getLogger("xinfang.notify.petitioner")
+
+KIND_PREFIX = "petitioner."
+CAP_KEY_SALT = "xinfang.notify.petitioner.daily_cap"
+CAPPED_ERROR = "capped: XINFANG_PETITIONER_DAILY_CAP reached for this recipient today"
+MOBILE = re.compile(r"^1[3-9]\d{9}$")  # SMS reaches mobiles only, not landlines
+
+# Which timeline actions the petitioner hears of, and as which step.
+STEP_FOR_ACTION: dict[str, PetitionerStep] = {
+    Action.REGISTER: PetitionerStep.REGISTERED,
+    Action.FORWARD: PetitionerStep.FORWARDED,
+    Action.REFER_DISCIPLINE: PetitionerStep.FORWARDED,  # 转送 to the discipline organ (Art. 22 ¶2)
+    Action.DECIDE_JURISDICTION: PetitionerStep.FORWARDED,  # sent on by the common superior (Art. 24)
+    Action.ASSIGN: PetitionerStep.ASSIGNED,
+    Action.ACCEPT: PetitionerStep.ACCEPTED,
+    Action.ACCEPT_SIMPLE: PetitionerStep.ACCEPTED,
+    Action.DECLINE: PetitionerStep.DECLINED,
+    Action.DIVERT: PetitionerStep.DIVERTED,
+    Action.APPROVE_EXTENSION: PetitionerStep.EXTENDED,
+    Action.APPROVE_DECISION: PetitionerStep.REPLIED,
+    Action.DECIDE_REVIEW: PetitionerStep.REVIEW_DECIDED,
+    Action.ORDER_REDO: PetitionerStep.REVIEW_REDO,
+    Action.DECIDE_RECHECK: PetitionerStep.RECHECK_DECIDED,
+    Action.URGE: PetitionerStep.URGE_ANSWERED,
+    Action.RECORD_AGREEMENT: PetitionerStep.AGREED,
+    Action.CLOSE: PetitionerStep.CLOSED,  # by staff (petition_close) or by the nightly sweep (bulk: see below)
+}
+
+
+@dataclass(frozen=True)
+class Text:
+    subject: Promise
+    body: Promise
+
+
+# Built-in defaults (used when the admin has no template for the step); zh-Hans copies are seeded as templates.
+DEFAULTS: dict[str, Text] = {
+    PetitionerStep.REGISTERED: Text(
+        _("Petition {number} registered"),
+        _(
+            "{unit} registered your petition on {date} under number {number}. Follow it on the tracking page with "
+            "this number and the query code on your receipt."
+        ),
+    ),
+    PetitionerStep.FORWARDED: Text(
+        _("Petition {number} forwarded"),
+        _(
+            "Your petition {number} was forwarded to {unit}, which will tell you in writing whether it accepts it "
+            "(Art. 23)."
+        ),
+    ),
+    PetitionerStep.ASSIGNED: Text(
+        _("Petition {number} assigned"),
+        _(
+            "Your petition {number} was assigned to {unit}, which will tell you in writing whether it accepts it "
+            "and report the result (Art. 22)."
+        ),
+    ),
+    PetitionerStep.ACCEPTED: Text(
+        _("Petition {number} accepted"),
+        _("{unit} accepted your petition {number} and will reply in writing by {date} (Art. 34)."),
+    ),
+    PetitionerStep.DECLINED: Text(
+        _("Petition {number} not accepted"),
+        _("{unit} decided not to accept your petition {number}. Reason: {reason} {remedy}"),
+    ),
+    PetitionerStep.DIVERTED: Text(
+        _("Petition {number}: the statutory procedure to use"),
+        _("{unit}: your petition {number} is to be brought through the statutory procedure (Art. 31). {reason}"),
+    ),
+    PetitionerStep.EXTENDED: Text(
+        _("Petition {number}: handling period extended"),
+        _(
+            "{unit} extended the period for handling your petition {number} (Art. 34). Reason: {reason} "
+            "New due date: {date}."
+        ),
+    ),
+    PetitionerStep.REPLIED: Text(
+        _("Petition {number}: written reply issued"),
+        _(
+            "{unit} issued its written reply to your petition {number}: {outcome}. If you disagree, you may "
+            "request a review by the unit one level above until {date} (Art. 35)."
+        ),
+    ),
+    PetitionerStep.REVIEW_DECIDED: Text(
+        _("Petition {number}: review opinion issued"),
+        _(
+            "{unit} issued its review opinion on your petition {number}: {outcome}. If you disagree, you may "
+            "request a re-examination by the unit one level above until {date} (Art. 36)."
+        ),
+    ),
+    PetitionerStep.REVIEW_REDO: Text(
+        _("Petition {number}: to be decided again"),
+        _("On review, {unit} was ordered to decide your petition {number} again and owes a written reply by {date}."),
+    ),
+    PetitionerStep.RECHECK_DECIDED: Text(
+        _("Petition {number}: re-examination opinion issued"),
+        _(
+            "{unit} issued its re-examination opinion on your petition {number}: {outcome}. A petition on the "
+            "same facts and reasons is not accepted again (Art. 36)."
+        ),
+    ),
+    PetitionerStep.URGE_ANSWERED: Text(
+        _("Petition {number}: reminder passed on"),
+        _(
+            "Your reminder about petition {number} was passed on to {unit}, whose time limit ended on {date}; "
+            "the unit must now act on it."
+        ),
+    ),
+    PetitionerStep.RATING_WINDOW: Text(
+        _("Petition {number}: rate the handling by {date}"),
+        _("You can rate how your petition {number} was handled until {date}, on the tracking page."),
+    ),
+    PetitionerStep.AGREED: Text(
+        _("Petition {number}: {agreement} agreement reached"),
+        _(
+            "{unit} recorded the {agreement} agreement on your petition {number}, which closes the matter (Art. 33). "
+            "You can rate how it was handled until {date}, on the tracking page."
+        ),
+    ),
+    PetitionerStep.CLOSED: Text(
+        _("Petition {number} closed"),
+        _(
+            "No {request} of your petition {number} was requested by {date}, the last day to ask for one, so the "
+            "petition is closed (Arts. 35 and 36)."
+        ),
+    ),
+}
+
+# The {agreement} of an agreed step (petitions.services.handling.petition_record_agreement's kinds).
+AGREEMENTS: dict[str, Promise] = {
+    "mediation": pgettext_lazy("petitioner message", "mediation"),  # 调解
+    "settlement": pgettext_lazy("petitioner message", "settlement"),  # 和解
+}
+# The {request} a closed step names and the window it closed, by the state the petition was closed from.
+CLOSED_WINDOWS: dict[str, tuple[Promise, ClockKind]] = {
+    State.REPLIED: (pgettext_lazy("petitioner message", "review"), ClockKind.REVIEW_WINDOW),  # 复查 (Art. 35)
+    State.REVIEWED: (pgettext_lazy("petitioner message", "re-examination"), ClockKind.RECHECK_WINDOW),  # 复核 (Art. 36)
+}
+
+# The remedy the non-acceptance notice gives, per ground (documents/defaults.py, 不予受理告知书).
+REMEDIES: dict[str, Promise] = {
+    DeclineGround.ALREADY_HANDLED: _("Please wait for the written reply of the unit that accepted it first (Art. 19)."),
+    DeclineGround.TERMINATED: _(
+        "The matter was concluded by re-examination and is not accepted again on the same facts and reasons (Art. 36)."
+    ),
+    DeclineGround.OUT_OF_SCOPE: _("Please raise it with the organ or unit that has the power to handle it (Art. 23)."),
+}
+
+
+# --- the petitioner's contact and choice ---
+
+
+@dataclass(frozen=True)
+class Recipient:
+    channel: str
+    user: User | None = None
+    address: str = ""
+
+
+def _citizen(petition: Petition) -> User | None:
+    """The citizen account that submitted the petition; never a staff account (staff never get these)."""
+    user = petition.submitted_by
+    if user is None or user.unit_id is not None or not user.is_active:
+        return None
+    return user
+
+
+def contacts(petition: Petition) -> dict[str, Recipient]:
+    """Every channel that reaches this petition's petitioner, from the petition's own records only."""
+    found: dict[str, Recipient] = {}
+    # Petitioner phones are encrypted at rest; the model decrypts them here and they go only into the message row.
+    people = list(petition.petitioners.order_by("-is_representative", "id"))
+    phone = next((p.phone.strip() for p in people if MOBILE.match(p.phone.strip() or "")), "")
+    email = next((p.email.strip() for p in people if p.email.strip()), "")
+    if phone:
+        found[Channel.SMS] = Recipient(Channel.SMS, address=phone)
+    if email:
+        found[Channel.EMAIL] = Recipient(Channel.EMAIL, address=email)
+    citizen = _citizen(petition)
+    if citizen is not None:
+        found[Channel.INAPP] = Recipient(Channel.INAPP, user=citizen)
+    return found
+
+
+def default_channel(available: Mapping[str, Recipient]) -> str:
+    """SMS if a phone was given, else e-mail, else in-app for a citizen account, else nothing."""
+    return next((c for c in (Channel.SMS, Channel.EMAIL, Channel.INAPP) if c in available), "")
+
+
+def recipient_for(petition: Petition) -> Recipient | None:
+    """Whom to tell and how, or None: anonymous petitions and opted-out petitioners get nothing."""
+    if petition.is_anonymous or petition.imported:
+        return None
+    preference = PetitionerPreference.objects.filter(petition=petition).first()
+    if preference is not None and preference.opted_out:
+        return None
+    available = contacts(petition)
+    chosen = preference.channel if preference is not None else ""
+    channel = chosen if chosen in available else default_channel(available)
+    return available.get(channel)
+
+
+@transaction.atomic
+def petitioner_preference_set(*, petition: Petition, channel: str, opted_out: bool) -> PetitionerPreference:
+    """The petitioner's choice for one petition: a channel ("" for the default) or no messages at all."""
+    if channel and channel not in Channel.values:
+        raise InvalidInput(str(_("Choose SMS, e-mail or in-app messages.")), field="notify_channel")
+    if channel and not opted_out and channel not in contacts(petition):
+        messages = {
+            Channel.SMS: _("This petition has no mobile number to send SMS to."),
+            Channel.EMAIL: _("This petition has no e-mail address."),
+            Channel.INAPP: _("In-app messages need the citizen account that submitted the petition."),
+        }
+        raise InvalidInput(str(messages[Channel(channel)]), field="notify_channel")
+    preference, _created = PetitionerPreference.objects.update_or_create(
+        petition=petition, defaults={"channel": channel, "opted_out": opted_out}
+    )
+    return preference
+
+
+def preference_of(petition: Petition) -> tuple[str, bool]:
+    """(channel chosen or "", opted out) for the tracking page's form."""
+    row = PetitionerPreference.objects.filter(petition=petition).first()
+    return (row.channel, row.opted_out) if row is not None else ("", False)
+
+
+# --- texts ---
+
+
+class _Fill(dict[str, str]):
+    def __missing__(self, key: str) -> str:  # a placeholder without a value reads as empty, never as an error
+        return ""
+
+
+def render(text: str, values: Mapping[str, str]) -> str:
+    try:
+        return text.format_map(_Fill(values)).strip()
+    except (ValueError, IndexError, AttributeError):  # a template saved around the admin's validation
+        logger.warning("petitioner message template is malformed; the text is sent unfilled")
+        return text.strip()
+
+
+def template_for(step: str, channel: str) -> tuple[str, str]:
+    """(subject, body): the admin's template for this channel, else its all-channel one, else the default."""
+    rows = {t.channel: t for t in PetitionerMessageTemplate.objects.filter(kind=step, channel__in=[channel, ""])}
+    row = rows.get(channel) or rows.get("")
+    if row is not None:
+        return row.subject, row.body
+    default = DEFAULTS[step]
+    return str(default.subject), str(default.body)
+
+
+def _day(value: dt.date | str | None) -> str:
+    if not value:
+        return ""
+    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return str(formats.date_format(day, "DATE_FORMAT"))
+
+
+def _outcome(value: str) -> str:
+    labels: dict[str, Any] = {**dict(Outcome.choices), **dict(ReviewOutcome.choices)}
+    return str(labels.get(value, value))
+
+
+def _window_due(petition: Petition, kind: ClockKind) -> dt.date | None:
+    return Clock.objects.filter(petition=petition, kind=kind).order_by("-id").values_list("due", flat=True).first()
+
+
+def values_for(step: str, event: PetitionEvent) -> dict[str, str]:
+    """The placeholder values of one step, from the event and the rows it wrote (never a person's name)."""
+    petition = event.petition
+    data = event.data or {}
+    unit = event.actor_unit.name if event.actor_unit is not None else petition.current_unit.name
+    values = {"number": petition.number, "unit": unit}
+    if step == PetitionerStep.REGISTERED:
+        values.update(unit=petition.registering_unit.name, date=_day(petition.received_on))
+    elif step in {PetitionerStep.FORWARDED, PetitionerStep.ASSIGNED}:
+        values["unit"] = str(data.get("to_unit") or petition.current_unit.name)
+    elif step == PetitionerStep.ACCEPTED:
+        values["date"] = _day(data.get("due"))
+    elif step == PetitionerStep.DECLINED:
+        ground = str(data.get("ground", ""))
+        values.update(reason=str(data.get("text", "")), remedy=str(REMEDIES.get(ground, "")))
+    elif step == PetitionerStep.DIVERTED:
+        values["reason"] = str(data.get("text", ""))
+    elif step == PetitionerStep.EXTENDED:
+        values.update(reason=str(data.get("reason", "")), date=_day(data.get("new_due")))
+    elif step == PetitionerStep.REPLIED:
+        values.update(
+            outcome=_outcome(str(data.get("outcome", ""))), date=_day(_window_due(petition, ClockKind.REVIEW_WINDOW))
+        )
+    elif step == PetitionerStep.REVIEW_DECIDED:
+        values.update(
+            outcome=_outcome(str(data.get("outcome", ""))), date=_day(_window_due(petition, ClockKind.RECHECK_WINDOW))
+        )
+    elif step == PetitionerStep.REVIEW_REDO:
+        values.update(unit=str(data.get("unit", "")), date=_day(data.get("due")))
+    elif step == PetitionerStep.RECHECK_DECIDED:
+        values["outcome"] = _outcome(str(data.get("outcome", "")))
+    elif step == PetitionerStep.AGREED:
+        agreement = AGREEMENTS.get(str(data.get("kind", "")))
+        values.update(
+            agreement=str(agreement) if agreement else "", date=_day(_window_due(petition, ClockKind.RATING_WINDOW))
+        )
+    elif step == PetitionerStep.CLOSED:
+        closed = CLOSED_WINDOWS.get(event.from_state)
+        if closed is not None:
+            values.update(request=str(closed[0]), date=_day(_window_due(petition, closed[1])))
+    elif step == PetitionerStep.URGE_ANSWERED:
+        overdue = [o for o in data.get("overdue", []) if isinstance(o, dict)]
+        units = list(dict.fromkeys(str(o.get("unit", "")) for o in overdue if o.get("unit")))
+        dues = sorted(str(o.get("due", "")) for o in overdue if o.get("due"))
+        values.update(unit="、".join(units), date=_day(dues[0]) if dues else "")
+    allowed = PLACEHOLDERS[step]
+    return {k: v for k, v in values.items() if k in allowed}
+
+
+def track_link(petition: Petition) -> str:
+    """The tracking form with the 编号 filled in; the 查询码 is never part of a message."""
+    return f"{reverse('portal:track')}?{urlencode({'number': petition.number})}"
+
+
+# --- writing the message ---
+
+
+def _recipient_key(recipient: Recipient) -> str:
+    """The cap's key for one channel and address (or account): a keyed hash, so no second copy of the number."""
+    who = f"user:{recipient.user.pk}" if recipient.user is not None else recipient.address.strip().lower()
+    return salted_hmac(CAP_KEY_SALT, f"{recipient.channel}:{who}", algorithm="sha256").hexdigest()
+
+
+def _take_number(recipient: Recipient, now: dt.datetime) -> int:
+    """This message's number among the recipient's messages of the local day (1, 2, …).
+
+    The ``UPDATE`` takes the day row's lock until the caller's transaction ends, so a step committing at the same
+    moment waits and then gets the next number: two messages can never both be within the cap by counting the
+    same rows. The row's insert is guarded by its unique constraint (``get_or_create`` re-reads on a conflict).
+    """
+    day = timezone.localtime(now).date()  # the local day (Asia/Shanghai)
+    key = _recipient_key(recipient)
+    PetitionerDailyCount.objects.get_or_create(recipient=key, day=day)
+    PetitionerDailyCount.objects.filter(recipient=key, day=day).update(count=F("count") + 1)
+    return int(PetitionerDailyCount.objects.filter(recipient=key, day=day).values_list("count", flat=True).get())
+
+
+@transaction.atomic
+def petitioner_message_send(*, petition: Petition, step: str, values: Mapping[str, str]) -> Notification | None:
+    """Write one message of ``step`` to the petitioner on their channel; None when they get none.
+
+    Over the daily cap the row is written as failed (``capped``) and not sent; on a disabled channel it is written
+    as failed too. E-mail and SMS rows are delivered after commit by the ``deliver`` task.
+    """
+    recipient = recipient_for(petition)
+    if recipient is None:
+        return None
+    with translation.override(settings.LANGUAGE_CODE):
+        subject_text, body_text = template_for(step, recipient.channel)
+        subject = render(subject_text, values)[:SUBJECT_MAX]
+        body = render(body_text, values)
+    now = timeutil.now()
+    row = Notification(
+        petition=petition,
+        recipient=recipient.user,
+        address=recipient.address,
+        channel=recipient.channel,
+        kind=KIND_PREFIX + step,
+        subject=subject or petition.number,
+        body=body,
+        link=track_link(petition),
+        created_at=now,
+    )
+    if _take_number(recipient, now) > settings.XINFANG_PETITIONER_DAILY_CAP:
+        row.status, row.error = Status.FAILED, CAPPED_ERROR
+    elif recipient.channel == Channel.INAPP:
+        row.status, row.sent_at = Status.SENT, now
+    elif recipient.channel not in enabled_channels():
+        row.status, row.error = Status.FAILED, "channel disabled (XINFANG_NOTIFY_CHANNELS)"
+    row.save()
+    if row.status == Status.QUEUED:
+        transaction.on_commit(partial(enqueue_deliveries, [row.pk]))
+    return row
+
+
+def _tell(event_id: int) -> None:
+    """After the petition's transaction commits: the message for one timeline event."""
+    try:
+        event = (
+            PetitionEvent.objects.select_related(
+                "petition__registering_unit", "petition__current_unit", "petition__submitted_by", "actor_unit"
+            )
+            .filter(pk=event_id)
+            .first()
+        )
+        if event is None:
+            return
+        step = STEP_FOR_ACTION[event.action]
+        with translation.override(settings.LANGUAGE_CODE):
+            values = values_for(step, event)
+        petitioner_message_send(petition=event.petition, step=step, values=values)
+    except Exception:  # the petition's change has committed; a message failure must not turn it into an error
+        logger.exception("could not write the petitioner message for event %s", event_id)
+
+
+@receiver(post_save, sender=PetitionEvent, dispatch_uid="notify_petitioner_on_event")
+def petitioner_on_event(
+    sender: type[PetitionEvent], instance: PetitionEvent, created: bool, raw: bool = False, **_kw: Any
+) -> None:
+    if not created or raw:
+        return
+    if instance.action == Action.REGISTER:
+        choice = (instance.data or {}).get("notify")
+        if isinstance(choice, dict):  # chosen at submission (petitions.services.intake keeps it on the event)
+            PetitionerPreference.objects.update_or_create(
+                petition_id=instance.petition_id,
+                defaults={"channel": str(choice.get("channel") or ""), "opted_out": bool(choice.get("opt_out"))},
+            )
+    if instance.action in STEP_FOR_ACTION:
+        transaction.on_commit(partial(_tell, instance.pk))
+
+
+@receiver(events_bulk_created, sender=PetitionEvent, dispatch_uid="notify_petitioner_on_bulk_events")
+def petitioner_on_bulk_events(sender: type[PetitionEvent], events: list[PetitionEvent], **_kw: Any) -> None:
+    """Timeline events written by ``bulk_create`` (the sweep that closes petitions whose 复查/复核 window passed):
+    no ``post_save`` fires for them, so the petitions app sends this signal inside the transaction that wrote them,
+    and the messages are written after it commits, as for any other step (nothing if it rolls back)."""
+    ids = [e.pk for e in events if e.pk is not None and e.action in STEP_FOR_ACTION]
+    if ids:
+        transaction.on_commit(partial(_tell_each, ids))
+
+
+def _tell_each(event_ids: list[int]) -> None:
+    for event_id in event_ids:
+        _tell(event_id)  # one message per petition, each in its own short transaction; a failure is logged
+
+
+# --- the daily job: the rating period closes soon (once per petition) ---
+
+
+def rating_window_reminders(*, today: dt.date | None = None) -> dict[str, int]:
+    """Remind petitioners whose rating period ends within ``XINFANG_RATING_REMINDER_DAYS`` and who have not rated
+    since it opened. Idempotent: a petition that had this reminder (sent, capped or failed) never gets another."""
+    today = today or timeutil.today()
+    last = today + dt.timedelta(days=settings.XINFANG_RATING_REMINDER_DAYS)
+    clocks = (
+        Clock.objects.filter(kind=ClockKind.RATING_WINDOW, stopped_on__isnull=True, due__gte=today, due__lte=last)
+        .select_related("petition")
+        .order_by("petition_id", "-id")
+    )
+    seen: set[int] = set()
+    sent = skipped = 0
+    for clock in clocks:
+        petition = clock.petition
+        if petition.pk in seen:
+            continue
+        seen.add(petition.pk)
+        if Notification.objects.filter(petition=petition, kind=KIND_PREFIX + PetitionerStep.RATING_WINDOW).exists():
+            continue
+        if Rating.objects.filter(petition=petition, created_at__date__gte=clock.start).exists():
+            skipped += 1
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            values = {"number": petition.number, "date": _day(clock.due)}
+        if petitioner_message_send(petition=petition, step=PetitionerStep.RATING_WINDOW, values=values) is None:
+            skipped += 1
+        else:
+            sent += 1
+    return {"reminded": sent, "skipped": skipped}

@@ -1,0 +1,41 @@
+"""转为人民建议 — a petition that is really a suggestion becomes a people's proposal (Art. 29).
+
+The petition is not deleted: it is closed with the reason, its open clocks stop, and its timeline records which
+proposal carries the matter on. ``xinfang.proposals.services.proposal_from_petition`` creates the proposal and
+calls this in the same transaction (proposals sit above petitions, so the link is kept on the proposal).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from xinfang.core import timeutil
+from xinfang.core.errors import InvalidInput
+from xinfang.orgs.models import User
+from xinfang.petitions.models import Petition
+from xinfang.petitions.services.common import lock, record, require, stop_clocks
+from xinfang.petitions.workflow import Action, State
+
+
+@transaction.atomic
+def petition_convert_to_proposal(*, petition: Petition, actor: User, reason: str, proposal_number: str) -> Petition:
+    """Close the petition into the people's proposal ``proposal_number``, with the reason (Art. 29)."""
+    petition = lock(petition)
+    require(petition, Action.TO_PROPOSAL, actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Say why this petition is a proposal."), field="reason")
+    from_state = petition.state
+    stop_clocks(petition, None, reason=str(Action.TO_PROPOSAL))
+    petition.state = State.CLOSED
+    petition.closed_on = timeutil.today()
+    petition.save(update_fields=["state", "closed_on", "updated_at"])
+    record(
+        petition,
+        Action.TO_PROPOSAL,
+        actor,
+        from_state=from_state,
+        data={"proposal": proposal_number, "reason": reason},
+    )
+    return petition
