@@ -61,6 +61,7 @@ class IdentitySurface(models.TextChoices):
     RECEPTION_SESSION = "reception_session", _("Reception session: booking phones")
     API_BOOKINGS = "api_bookings", _("API: booking phones")
     NOTIFICATION = "notification", _("Notification")
+    PROPOSAL_CONVERSION = "proposal_conversion", _("Conversion into a proposal")
 
 
 class IdentityRead(AppendOnly):

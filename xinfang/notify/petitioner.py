@@ -2,7 +2,7 @@
 
 "件件有着落、事事有回音": every step the petitioner is entitled to know (登记, 转送/交办, 受理 or 不予受理, 延期, the
 written reply, 复查/复核 decisions, the answer to a 催办, the rating period closing, the end by a 调解/和解 agreement,
-the close when no 复查/复核 was requested in time) becomes one ``Notification`` row of
+the close when no 复查/复核 was requested in time, a 并案 of the item into another) becomes one ``Notification`` row of
 kind ``petitioner.<step>`` on the petitioner's chosen channel, written after the petition's transaction commits and
 delivered by the existing ``deliver`` task (retries and attempts included). Events the nightly sweep writes in bulk
 send no ``post_save``; the sweep sends ``petitions.signals.events_bulk_created`` instead (see below).
@@ -89,6 +89,7 @@ STEP_FOR_ACTION: dict[str, PetitionerStep] = {
     Action.URGE: PetitionerStep.URGE_ANSWERED,
     Action.RECORD_AGREEMENT: PetitionerStep.AGREED,
     Action.CLOSE: PetitionerStep.CLOSED,  # by staff (petition_close) or by the nightly sweep (bulk: see below)
+    Action.MERGE: PetitionerStep.MERGED,  # 并案: the merged item's petitioner only (see ``_tells``)
 }
 
 
@@ -188,6 +189,13 @@ DEFAULTS: dict[str, Text] = {
         _(
             "No {request} of your petition {number} was requested by {date}, the last day to ask for one, so the "
             "petition is closed (Arts. 35 and 36)."
+        ),
+    ),
+    PetitionerStep.MERGED: Text(
+        _("Petition {number} handled together with {primary}"),
+        _(
+            "Your petition {number} is on the same matter as petition {primary}; {unit} merged them and handles "
+            "them together. You will be told the outcome."
         ),
     ),
 }
@@ -372,6 +380,8 @@ def values_for(step: str, event: PetitionEvent) -> dict[str, str]:
         closed = CLOSED_WINDOWS.get(event.from_state)
         if closed is not None:
             values.update(request=str(closed[0]), date=_day(_window_due(petition, closed[1])))
+    elif step == PetitionerStep.MERGED:
+        values["primary"] = str(data.get("primary", ""))
     elif step == PetitionerStep.URGE_ANSWERED:
         overdue = [o for o in data.get("overdue", []) if isinstance(o, dict)]
         units = list(dict.fromkeys(str(o.get("unit", "")) for o in overdue if o.get("unit")))
@@ -480,8 +490,16 @@ def petitioner_on_event(
                 petition_id=instance.petition_id,
                 defaults={"channel": str(choice.get("channel") or ""), "opted_out": bool(choice.get("opt_out"))},
             )
-    if instance.action in STEP_FOR_ACTION:
+    if _tells(instance):
         transaction.on_commit(partial(_tell, instance.pk))
+
+
+def _tells(event: PetitionEvent) -> bool:
+    """Whether this timeline event is a step the petitioner hears of. Of a 并案 only the merged item's event is:
+    the primary's event (``linked``, internal) names another petitioner's item and its petitioner is not merged."""
+    if event.action not in STEP_FOR_ACTION:
+        return False
+    return event.action != Action.MERGE or "primary" in (event.data or {})
 
 
 @receiver(events_bulk_created, sender=PetitionEvent, dispatch_uid="notify_petitioner_on_bulk_events")
@@ -489,7 +507,7 @@ def petitioner_on_bulk_events(sender: type[PetitionEvent], events: list[Petition
     """Timeline events written by ``bulk_create`` (the sweep that closes petitions whose 复查/复核 window passed):
     no ``post_save`` fires for them, so the petitions app sends this signal inside the transaction that wrote them,
     and the messages are written after it commits, as for any other step (nothing if it rolls back)."""
-    ids = [e.pk for e in events if e.pk is not None and e.action in STEP_FOR_ACTION]
+    ids = [e.pk for e in events if e.pk is not None and _tells(e)]
     if ids:
         transaction.on_commit(partial(_tell_each, ids))
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.core.crypto import EncryptedTextField
 from xinfang.core.models import AppendOnly
 from xinfang.orgs.models import Unit
 from xinfang.petitions.models import Petition
@@ -48,8 +49,10 @@ class Proposal(models.Model):
     title = models.CharField(_("title"), max_length=200)
     reason = models.TextField(_("reason"))  # 建议理由
     suggestion = models.TextField(_("suggestion"))  # 具体建议
-    proposer_name = models.CharField(_("proposer's name"), max_length=50, blank=True)
-    proposer_phone = models.CharField(_("proposer's phone"), max_length=20, blank=True)
+    # Personal data, encrypted at rest (xinfang.core.crypto; 个人信息保护法); never searched, so no keyed hash.
+    # max_length applies to the plain value in full_clean and forms.
+    proposer_name = EncryptedTextField(_("proposer's name"), max_length=50, blank=True)
+    proposer_phone = EncryptedTextField(_("proposer's phone"), max_length=20, blank=True)
     is_public = models.BooleanField(_("may be published"), default=False)  # chosen by the proposer
     # Chosen by the proposer too: the attachments are shown on the public page only with this and ``is_public``.
     attachments_public = models.BooleanField(_("attachments may be published"), default=False)

@@ -17,7 +17,9 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from xinfang.core import timeutil
+from xinfang.core.audit import identity_read_record
 from xinfang.core.errors import IllegalTransition, InvalidInput, NotPermitted
+from xinfang.core.models import IdentitySurface
 from xinfang.deadlines import services as deadline_services
 from xinfang.deadlines.calendar import DayKind
 from xinfang.orgs.models import Unit, User
@@ -375,6 +377,7 @@ def proposal_from_petition(*, petition: Petition, actor: User, reason: str) -> P
 
     The petition is closed with the reason (``petition_convert_to_proposal``, which checks the workflow table and
     the actor's right on the petition); the proposal starts at 登记 with its referral clock and keeps the link.
+    Copying the petitioner's name and phone is a read of the unmasked identity, audited like a display (Art. 30).
     """
     if Proposal.objects.filter(source_petition=petition).exists():
         raise IllegalTransition(_("This petition has already been converted into a proposal."))
@@ -383,6 +386,8 @@ def proposal_from_petition(*, petition: Petition, actor: User, reason: str) -> P
     number = next_number(unit, today.year)
     petition = petition_convert_to_proposal(petition=petition, actor=actor, reason=reason, proposal_number=number)
     people = [] if petition.is_anonymous else list(petition.petitioners.order_by("id")[:1])
+    if people:
+        identity_read_record(user=actor, petition_ids=[petition.pk], surface=IdentitySurface.PROPOSAL_CONVERSION)
     proposal = Proposal.objects.create(
         number=number,
         title=_text(petition.title, "title", max_length=TITLE_MAX),

@@ -260,7 +260,7 @@ def test_the_admins_template_for_the_channel_is_used(personas, run):
     assert row.body == f"A1区信访局收到了，编号{petition.number}，{day(dt.date(2026, 4, 1))}。"
 
 
-def test_the_zh_hans_defaults_are_seeded_and_a_missing_template_falls_back_to_the_built_in(personas, run):
+def test_the_zh_hans_defaults_are_seeded_and_a_missing_template_falls_back_to_the_built_in(personas, run, zh_templates):
     assert PetitionerMessageTemplate.objects.get(kind="accepted", channel="").subject == "信访事项{number}已受理"
     PetitionerMessageTemplate.objects.filter(kind="registered").delete()
     petition, _ = run(register, personas.registrar_a)

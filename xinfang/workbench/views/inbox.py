@@ -159,6 +159,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 def bulk_toolbar(user: User) -> dict[str, Any]:
     """What the bulk toolbar offers: the actions, the unit's staff (承办人) and a unit picker in the user's area."""
+    from xinfang.supervision.services import reply_days
     from xinfang.workbench.actionforms import UnitPicker
 
     unit = user.unit
@@ -174,7 +175,9 @@ def bulk_toolbar(user: User) -> dict[str, Any]:
         vals=json.dumps(vals),
     )
     return {
-        "choices": bulk.CHOICES,
+        "choices": bulk.choices_for(user),
+        "reply_days": reply_days(),
+        "max_reply_days": bulk.MAX_REPLY_DAYS,
         "staff": wb.unit_staff(unit.pk),
         "picker": picker,
         "feedback_days": settings.XINFANG_ASSIGN_FEEDBACK_DAYS,

@@ -49,7 +49,7 @@ class Command(BaseCommand):
             build_demo_joint,
             build_demo_supervision,
             build_demo_instructions,  # a 领导信箱 letter waiting and one 批示 with its assignment
-            build_demo_reports,  # last month's 分析研判 and last year's Art. 41 report, from the figures above
+            build_demo_reports,  # last month's 分析研判, last and this year's Art. 41 reports
             build_demo_assessment,  # reads the desks' figures: after casework, reception and supervision
             build_demo_notify,
         ):
