@@ -14,6 +14,7 @@ from xinfang.joint.demo import build_demo_joint
 from xinfang.notify.demo import build_demo_notify
 from xinfang.orgs.demo import build_demo_tree, create_demo_staff
 from xinfang.petitions.demo import build_demo_history, build_demo_petitions
+from xinfang.proposals.demo import build_demo_proposals
 from xinfang.reception.demo import build_demo_reception
 from xinfang.reports.demo import build_demo_reports
 from xinfang.supervision.demo import build_demo_supervision
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             build_demo_reception,
             build_demo_joint,
             build_demo_supervision,
+            build_demo_proposals,  # an open call; proposals referred, adopted (public), not adopted
             build_demo_instructions,  # a 领导信箱 letter waiting and one 批示 with its assignment
             build_demo_reports,  # last month's 分析研判, last and this year's Art. 41 reports
             build_demo_assessment,  # reads the desks' figures: after casework, reception and supervision
