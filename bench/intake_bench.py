@@ -564,8 +564,13 @@ def render(results: dict[str, Any]) -> str:
         f"Python {m['python']}, Django {m['django']}, {m['gunicorn'] or 'gunicorn'} "
         f"({results['workers']} sync workers, the production default for this CPU count).",
         "",
-        f"**The machine is shared and was busy**: load average at start {load} on {results['cpus']} CPUs (other "
-        "engineers' tests and servers ran at the same time). Client processes, gunicorn and PostgreSQL share the "
+        (
+            f"**The machine is shared and was busy**: load average at start {load} on {results['cpus']} CPUs (other "
+            "engineers' tests and servers ran at the same time). "
+            if m["loadavg_at_start"][0] > results["cpus"] / 2
+            else f"The machine was otherwise idle: load average at start {load} on {results['cpus']} CPUs. "
+        )
+        + "Client processes, gunicorn and PostgreSQL share the "
         f"same CPUs. Each level ran {results['seconds']:g} s; figures vary from run to run by tens of percent.",
         "",
         "| Clients | Raw SQL (submissions/s) | Raw p50 / p99 ms | API (submissions/s) | API p50 / p95 / p99 ms "
