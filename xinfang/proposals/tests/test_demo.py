@@ -3,12 +3,12 @@ with what came of it and its commendation; the private ones never shown; running
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from xinfang.core import timeutil
 from xinfang.orgs.demo import build_demo_tree, create_demo_staff
 from xinfang.proposals.demo import build_demo_proposals
 from xinfang.proposals.models import Proposal
@@ -23,8 +23,8 @@ def _fast_passwords(settings: Any) -> None:
 
 def test_demo_call_has_an_adopted_public_proposal_and_runs_twice(client: Client) -> None:
     create_demo_staff(build_demo_tree())
-    first = build_demo_proposals(dt.date.today())
-    assert build_demo_proposals(dt.date.today()) == first == {"calls": 1, "proposals": 4}
+    first = build_demo_proposals(timeutil.today())
+    assert build_demo_proposals(timeutil.today()) == first == {"calls": 1, "proposals": 4}
     outcomes = sorted(p.outcome for p in Proposal.objects.all())
     assert outcomes == ["", "", "adopted", "not_adopted"]
     page = client.get("/proposals/adopted/").content.decode()
