@@ -65,19 +65,23 @@ def test_citizen_proposal_to_a_call_is_adopted_and_published(live_server: Any, s
     page.click(f"#proposal-list a:text('{number}')")
     page.wait_for_url(re.compile(rf".*/workbench/proposals/{proposal.pk}/$"))
     page.select_option("#action-refer [name=refer-to_unit]", str(staff.handler_b.unit_id))
-    page.click("#action-refer button[type=submit]")
-    page.wait_for_selector("#action-implement, #proposal-state")
+    # A plain form post that redirects back to the page: wait for that navigation (the selector alone is already
+    # on the page before the post, so a slow server would be asserted too early).
+    with page.expect_navigation():
+        page.click("#action-refer button[type=submit]")
     assert Proposal.objects.get(pk=proposal.pk).state == State.REFERRED
 
     login(page, base, "head_b")
     page.goto(f"{base}/workbench/proposals/{proposal.pk}/")
     page.check("#action-decide input[name=decide-outcome][value=adopted]")
     page.fill("#action-decide [name=decide-reason]", "符合老旧小区改造政策，予以采纳。")
-    page.click("#action-decide button[type=submit]")
+    with page.expect_navigation():
+        page.click("#action-decide button[type=submit]")
     page.wait_for_selector("#action-commend")
     page.select_option("#action-commend [name=commend-kind]", "reward")
     page.fill("#action-commend [name=commend-text]", "授予“金点子”奖")
-    page.click("#action-commend button[type=submit]")
+    with page.expect_navigation():
+        page.click("#action-commend button[type=submit]")
     page.wait_for_selector("#commendations")
     _shot(page, "proposals-staff")
     assert Proposal.objects.get(pk=proposal.pk).outcome == "adopted"
