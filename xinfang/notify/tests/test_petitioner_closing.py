@@ -14,7 +14,6 @@ from django.db import connection, transaction
 from django.utils import formats, translation
 
 from xinfang.deadlines.rules import ClockKind
-from xinfang.notify import channels
 from xinfang.notify.models import Channel, Notification, PetitionerDailyCount, PetitionerStep, Status
 from xinfang.notify.petitioner import (
     AGREEMENTS,
@@ -33,23 +32,7 @@ from xinfang.petitions.workflow import State
 TZ = dt.timezone(dt.timedelta(hours=8))
 PHONE = "13812345678"
 
-
-@pytest.fixture(autouse=True)
-def _recording_gateway(settings):
-    settings.XINFANG_SMS_GATEWAY = "xinfang.notify.tests.gateways.RecordingGateway"
-    channels._gateway.cache_clear()
-    gateways.SENT.clear()
-    yield
-    channels._gateway.cache_clear()
-
-
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    def _run(fn, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(*args, **kwargs)
-
-    return _run
+pytestmark = pytest.mark.usefixtures("recording_gateway")  # notify/tests/conftest.py
 
 
 def zh(text) -> str:

@@ -15,7 +15,6 @@ from django.utils import formats, translation
 from xinfang.core.errors import InvalidInput
 from xinfang.deadlines.rules import ClockKind
 from xinfang.jobs import run_job
-from xinfang.notify import channels
 from xinfang.notify.models import Channel, Notification, PetitionerMessageTemplate, Status
 from xinfang.notify.petitioner import (
     CAPPED_ERROR,
@@ -30,30 +29,10 @@ from xinfang.petitions.models import Clock, Nature, PetitionerKind
 from xinfang.petitions.services import PetitionerData
 from xinfang.petitions.tests.helpers import ID_OK, register, to_handling, to_replied
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("recording_gateway")]  # notify/tests/conftest.py
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 PHONE = "13812345678"
-
-
-@pytest.fixture(autouse=True)
-def _recording_gateway(settings):
-    settings.XINFANG_SMS_GATEWAY = "xinfang.notify.tests.gateways.RecordingGateway"
-    channels._gateway.cache_clear()
-    gateways.SENT.clear()
-    yield
-    channels._gateway.cache_clear()
-
-
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    """Run a service and what it schedules after commit (the message, then its delivery)."""
-
-    def _run(fn, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(*args, **kwargs)
-
-    return _run
 
 
 def kinds(petition):
