@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -26,8 +24,8 @@ from xinfang.instructions.api import serializers as s
 from xinfang.instructions.models import Instruction, InstructionStatus, LeaderMailbox
 from xinfang.orgs.api.permissions import IsUnitMember
 from xinfang.orgs.models import Unit, User
-from xinfang.petitions.api.serializers import ClockSerializer, SubmissionResultSerializer, SubmissionSerializer
-from xinfang.petitions.api.views import PublicSubmitThrottle
+from xinfang.petitions.api.serializers import SubmissionResultSerializer, SubmissionSerializer
+from xinfang.petitions.api.views import PublicSubmitThrottle, submission_result
 from xinfang.petitions.selectors import petition_get_visible
 
 
@@ -192,12 +190,5 @@ class MailboxSubmitView(APIView):
         petition, code, _instruction = services.mailbox_submit(
             mailbox=mailbox, data=ser.to_intake(None), citizen=citizen
         )
-        clocks = ClockSerializer(petition.clocks.select_related("owing_unit"), many=True, context={"request": request})
-        body: dict[str, Any] = {
-            "number": petition.number,
-            "tracking_code": code,
-            "state": petition.state,
-            "unit": petition.registering_unit.name,
-            "clocks": clocks.data,
-        }
-        return Response(body, status=status.HTTP_201_CREATED)
+        # The same answer as POST /api/v1/petitions/ (one definition, in the petitions API).
+        return Response(submission_result(petition, code, request), status=status.HTTP_201_CREATED)

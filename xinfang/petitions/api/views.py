@@ -236,7 +236,7 @@ def _resolve_previous(user: User | Any, number: str) -> Petition | None:
         ) from None
 
 
-def _submission_result(petition: Petition, code: str, request: Request) -> dict[str, Any]:
+def submission_result(petition: Petition, code: str, request: Request) -> dict[str, Any]:
     clocks = s.ClockSerializer(
         petition.clocks.select_related("owing_unit"), many=True, context={"request": request}
     ).data
@@ -355,7 +355,7 @@ class PetitionViewSet(viewsets.GenericViewSet[Petition]):
             unit=unit,
             data=ser.to_intake(_resolve_previous(user, ser.validated_data["previous"]) if user else None),
         )
-        return Response(_submission_result(petition, code, request), status=status.HTTP_201_CREATED)
+        return Response(submission_result(petition, code, request), status=status.HTTP_201_CREATED)
 
     def _act(self, request: Request, key: str, act: Action) -> Response:
         spec = ACTIONS[act]
