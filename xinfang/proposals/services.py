@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from xinfang.core import timeutil
 from xinfang.core.audit import identity_read_record
 from xinfang.core.errors import IllegalTransition, InvalidInput, NotPermitted
+from xinfang.core.limits import require_max_length
 from xinfang.core.models import IdentitySurface
 from xinfang.deadlines import services as deadline_services
 from xinfang.deadlines.calendar import DayKind
@@ -114,8 +115,7 @@ def _text(value: str, field: str, *, required: bool = True, max_length: int = TE
     value = (value or "").strip()
     if required and not value:
         raise InvalidInput(_("This field is required."), field=field)
-    if len(value) > max_length:
-        raise InvalidInput(_("At most %(n)d characters are allowed.") % {"n": max_length}, field=field)
+    require_max_length(value, field=field, limit=max_length)  # the project's one length refusal (core.limits)
     return value
 
 
