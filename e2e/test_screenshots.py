@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from e2e.test_journey import track
+from e2e.test_journey import track, wait_for_swap
 
 pytestmark = [
     pytest.mark.skipif(os.environ.get("XINFANG_SCREENSHOTS") != "1", reason="set XINFANG_SCREENSHOTS=1"),
@@ -57,7 +57,7 @@ def _choose(page: Any, level: str, hint: str) -> None:
     value = next((v for v, t in pairs if hint in t), pairs[0][0])
     with page.expect_response(lambda r: "/submit/region/" in r.url):
         select.select_option(value)
-    page.wait_for_load_state("networkidle")
+    wait_for_swap(page)
 
 
 def _fill(page: Any) -> None:
