@@ -32,6 +32,7 @@ from django.db import connection  # noqa: E402
 from xinfang.orgs.models import Level, Role, StaffRole, User  # noqa: E402
 from xinfang.petitions.models import Petition  # noqa: E402
 from xinfang.petitions.selectors import petitions_visible_to  # noqa: E402
+from xinfang.search.models import SearchDocument  # noqa: E402
 from xinfang.search.selectors import search_petitions  # noqa: E402
 from xinfang.workbench import selectors as wb  # noqa: E402
 
@@ -68,12 +69,38 @@ def timed(fn: Any, runs: int) -> dict[str, Any]:
     return measure.stats(samples)
 
 
-def measure_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
+PREPARED = ROOT / "bench" / "results" / "search-prepared.json"
+
+
+def prepare(size: int, args: argparse.Namespace) -> dict[str, Any]:
+    """Grow to ``size`` petitions and rebuild the search documents (timed); kept in ``PREPARED`` so that a later
+    ``--keep-index`` run, on an idle machine, measures the reads without paying for the build again."""
     out: dict[str, Any] = {"size": size, "generated": measure.grow_to(size, checked=False)}
     t = time.perf_counter()
     call_command("search_index", "rebuild", "--batch-size", str(args.batch_size))
     out["rebuild_seconds"] = round(time.perf_counter() - t, 1)
     measure.vacuum_analyze()
+    PREPARED.parent.mkdir(parents=True, exist_ok=True)
+    PREPARED.write_text(json.dumps(out, ensure_ascii=False, indent=2), "utf-8")
+    return out
+
+
+def prepared(size: int, args: argparse.Namespace) -> dict[str, Any]:
+    """The prepared database of ``size`` petitions: reused when ``--keep-index`` and every petition has its search
+    document (else grown and rebuilt)."""
+    if args.keep_index and PREPARED.exists():
+        done: dict[str, Any] = json.loads(PREPARED.read_text("utf-8"))
+        count = Petition.objects.count()
+        if done.get("size") == size and count >= size and SearchDocument.objects.count() == count:
+            measure.log(f"{size:,}: reusing the search documents built in {done['rebuild_seconds']} s")
+            return done
+    return prepare(size, args)
+
+
+def measure_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
+    out = prepared(size, args)
+    if args.prepare_only:
+        return out
     number = Petition.objects.order_by("?").values_list("number", flat=True).first() or ""
     queries = {"word": WORD, "phrase": PHRASE, "number": number}
     out["queries"] = queries
@@ -130,10 +157,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--batch-size", type=int, default=5000)
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/benchmarks.md")
+    parser.add_argument("--keep-index", action="store_true", help="reuse a database prepared by an earlier run")
+    parser.add_argument("--prepare-only", action="store_true", help="grow and rebuild, measure nothing")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("search_bench needs PostgreSQL (DATABASE_URL)")
     results = [measure_size(size, args) for size in args.sizes]
+    if args.prepare_only:
+        return
     machine = measure.machine()
     path = ROOT / "bench" / "results" / "search.json"
     path.parent.mkdir(parents=True, exist_ok=True)
