@@ -12,7 +12,9 @@
 # the statistics benchmark (bench/stats_bench.py; BENCH_STATS_ARGS for its options, e.g. "--check --runs 30"),
 # BENCH_INTAKE=1 to add intake under load (bench/intake_bench.py: raw SQL ceiling vs POST /api/v1/petitions/ through
 # gunicorn at 1, 4 and 8 clients, then kill -9 of the server mid-load; BENCH_INTAKE_SECONDS per level, default 20;
-# BENCH_INTAKE_ARGS for its options), BENCH_INTAKE=only to run just that (no measure.py, supervision or statistics).
+# BENCH_INTAKE_ARGS for its options), BENCH_INTAKE=only to run just that (no measure.py, supervision or statistics),
+# BENCH_SEARCH=1 to add the search benchmark (bench/search_bench.py on the same database, after measure.py grew it;
+# BENCH_SEARCH_ARGS for its options).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -65,6 +67,12 @@ if [[ "${BENCH_INTAKE:-0}" != "only" ]]; then
 
     echo "== [bench] supervision: overdue sweep and monthly bulletin (bench/supervision_bench.py)"
     PYTHONPATH="$ROOT" "$PY" bench/supervision_bench.py
+
+    if [[ "${BENCH_SEARCH:-0}" == "1" ]]; then
+        echo "== [bench] search: full text, phrase and 编号 (bench/search_bench.py, sizes: $SIZES)"
+        # shellcheck disable=SC2086
+        PYTHONPATH="$ROOT" "$PY" bench/search_bench.py --sizes $SIZES ${BENCH_SEARCH_ARGS:-}
+    fi
 fi
 
 if [[ "${BENCH_STATS:-0}" == "1" && "${BENCH_INTAKE:-0}" != "only" ]]; then
