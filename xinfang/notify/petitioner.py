@@ -25,8 +25,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -60,6 +59,7 @@ from xinfang.petitions.models import (
     Rating,
     ReviewOutcome,
 )
+from xinfang.petitions.services.merged_outcome import outcome_recipients
 from xinfang.petitions.signals import events_bulk_created
 from xinfang.petitions.workflow import Action, State
 
@@ -91,6 +91,19 @@ STEP_FOR_ACTION: dict[str, PetitionerStep] = {
     Action.CLOSE: PetitionerStep.CLOSED,  # by staff (petition_close) or by the nightly sweep (bulk: see below)
     Action.MERGE: PetitionerStep.MERGED,  # 并案: the merged item's petitioner only (see ``_tells``)
 }
+
+# 并案: the outcomes of a primary that reach the petitioners of the items merged into it as well (issue 11), each
+# on their own channel and under their own 编号 (``petitions.services.merged_outcome.outcome_recipients``).
+OUTCOME_STEPS = frozenset(
+    {
+        PetitionerStep.REPLIED,
+        PetitionerStep.REVIEW_DECIDED,
+        PetitionerStep.REVIEW_REDO,
+        PetitionerStep.RECHECK_DECIDED,
+        PetitionerStep.AGREED,
+        PetitionerStep.CLOSED,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -391,6 +404,12 @@ def values_for(step: str, event: PetitionEvent) -> dict[str, str]:
     return {k: v for k, v in values.items() if k in allowed}
 
 
+def merged_number(item: Petition, primary: Petition) -> str:
+    """The {number} of a message about the primary's outcome sent to a merged item's petitioner: their own 编号
+    (the one they track), naming the primary's that was decided."""
+    return str(_("%(number)s (handled together with %(primary)s)") % {"number": item.number, "primary": primary.number})
+
+
 def track_link(petition: Petition) -> str:
     """The tracking form with the 编号 filled in; the 查询码 is never part of a message."""
     return f"{reverse('portal:track')}?{urlencode({'number': petition.number})}"
@@ -408,15 +427,21 @@ def _recipient_key(recipient: Recipient) -> str:
 def _take_number(recipient: Recipient, now: dt.datetime) -> int:
     """This message's number among the recipient's messages of the local day (1, 2, …).
 
-    The ``UPDATE`` takes the day row's lock until the caller's transaction ends, so a step committing at the same
-    moment waits and then gets the next number: two messages can never both be within the cap by counting the
-    same rows. The row's insert is guarded by its unique constraint (``get_or_create`` re-reads on a conflict).
+    One statement creates the day's row or increments it and returns the new count (an upsert with RETURNING,
+    PostgreSQL and SQLite ≥ 3.35 alike, as ``petitions.services.intake.next_number``): the row lock it takes is held
+    until the caller's transaction ends, so a step committing at the same moment waits and then gets the next
+    number — two messages can never both be within the cap by counting the same rows.
     """
     day = timezone.localtime(now).date()  # the local day (Asia/Shanghai)
-    key = _recipient_key(recipient)
-    PetitionerDailyCount.objects.get_or_create(recipient=key, day=day)
-    PetitionerDailyCount.objects.filter(recipient=key, day=day).update(count=F("count") + 1)
-    return int(PetitionerDailyCount.objects.filter(recipient=key, day=day).values_list("count", flat=True).get())
+    table = connection.ops.quote_name(PetitionerDailyCount._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (recipient, day, count) VALUES (%s, %s, 1) "  # noqa: S608 - our table name
+            f"ON CONFLICT (recipient, day) DO UPDATE SET count = {table}.count + 1 RETURNING count",
+            [_recipient_key(recipient), day],
+        )
+        (count,) = cursor.fetchone()
+    return int(count)
 
 
 @transaction.atomic
@@ -457,10 +482,11 @@ def petitioner_message_send(*, petition: Petition, step: str, values: Mapping[st
     return row
 
 
-def _tell(event_id: int) -> None:
-    """After the petition's transaction commits: the message for one timeline event."""
+def _tell(event_id: int, written: PetitionEvent | None = None) -> None:
+    """After the petition's transaction commits: the message for one timeline event (``written``: the event as the
+    service wrote it, with its petition, where that is known to be whole — see ``petitioner_on_event``)."""
     try:
-        event = (
+        event = written or (
             PetitionEvent.objects.select_related(
                 "petition__registering_unit", "petition__current_unit", "petition__submitted_by", "actor_unit"
             )
@@ -472,9 +498,20 @@ def _tell(event_id: int) -> None:
         step = STEP_FOR_ACTION[event.action]
         with translation.override(settings.LANGUAGE_CODE):
             values = values_for(step, event)
-        petitioner_message_send(petition=event.petition, step=step, values=values)
+        # 并案: an outcome reaches the items merged into the petition too (each under its own 编号).
+        recipients = outcome_recipients(event.petition) if step in OUTCOME_STEPS else [event.petition]
     except Exception:  # the petition's change has committed; a message failure must not turn it into an error
         logger.exception("could not write the petitioner message for event %s", event_id)
+        return
+    for item in recipients:  # each in its own try: one failure never keeps another petitioner from being told
+        try:
+            own = dict(values)
+            if item.pk != event.petition_id:
+                with translation.override(settings.LANGUAGE_CODE):
+                    own["number"] = merged_number(item, event.petition)
+            petitioner_message_send(petition=item, step=step, values=own)
+        except Exception:
+            logger.exception("could not write the petitioner message for event %s to petition %s", event_id, item.pk)
 
 
 @receiver(post_save, sender=PetitionEvent, dispatch_uid="notify_petitioner_on_event")
@@ -491,7 +528,12 @@ def petitioner_on_event(
                 defaults={"channel": str(choice.get("channel") or ""), "opted_out": bool(choice.get("opt_out"))},
             )
     if _tells(instance):
-        transaction.on_commit(partial(_tell, instance.pk))
+        # A registration's event carries the petition intake has just written, whole: telling from it saves
+        # public submission a re-read of five joined rows (issue 9, intake under load). Any later step re-reads
+        # the committed rows, since a service may have changed the petition after writing its event.
+        whole = instance.action == Action.REGISTER and PetitionEvent.petition.is_cached(instance)
+        written = instance if whole else None
+        transaction.on_commit(partial(_tell, instance.pk, written))
 
 
 def _tells(event: PetitionEvent) -> bool:
@@ -533,19 +575,24 @@ def rating_window_reminders(*, today: dt.date | None = None) -> dict[str, int]:
     seen: set[int] = set()
     sent = skipped = 0
     for clock in clocks:
-        petition = clock.petition
-        if petition.pk in seen:
+        if clock.petition_id in seen:
             continue
-        seen.add(petition.pk)
-        if Notification.objects.filter(petition=petition, kind=KIND_PREFIX + PetitionerStep.RATING_WINDOW).exists():
-            continue
-        if Rating.objects.filter(petition=petition, created_at__date__gte=clock.start).exists():
-            skipped += 1
-            continue
-        with translation.override(settings.LANGUAGE_CODE):
-            values = {"number": petition.number, "date": _day(clock.due)}
-        if petitioner_message_send(petition=petition, step=PetitionerStep.RATING_WINDOW, values=values) is None:
-            skipped += 1
-        else:
-            sent += 1
+        seen.add(clock.petition_id)
+        # 并案: the items merged into the petition rate in its window, so their petitioners are reminded too.
+        for petition in outcome_recipients(clock.petition):
+            kind = KIND_PREFIX + PetitionerStep.RATING_WINDOW
+            if Notification.objects.filter(petition=petition, kind=kind).exists():
+                continue
+            if Rating.objects.filter(petition=petition, created_at__date__gte=clock.start).exists():
+                skipped += 1
+                continue
+            with translation.override(settings.LANGUAGE_CODE):
+                number = (
+                    petition.number if petition.pk == clock.petition_id else merged_number(petition, clock.petition)
+                )
+                values = {"number": number, "date": _day(clock.due)}
+            if petitioner_message_send(petition=petition, step=PetitionerStep.RATING_WINDOW, values=values) is None:
+                skipped += 1
+            else:
+                sent += 1
     return {"reminded": sent, "skipped": skipped}

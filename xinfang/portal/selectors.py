@@ -33,9 +33,11 @@ from xinfang.petitions.models import (
     DeclineGround,
     DivertRoute,
     Document,
+    DocumentKind,
     DocumentStatus,
     Outcome,
     Petition,
+    Petitioner,
     PetitionEvent,
     Rating,
     RatingTarget,
@@ -43,6 +45,13 @@ from xinfang.petitions.models import (
     Satisfaction,
 )
 from xinfang.petitions.selectors import petition_dept_for_division, petitioner_rights, petitions_visible_to
+from xinfang.petitions.services.merged_outcome import (
+    ANSWERED_STATES,
+    merged_primary,
+    merged_rating_stage,
+    shared_window,
+    shared_window_open,
+)
 from xinfang.petitions.workflow import Action, State
 from xinfang.portal.models import ServiceRating
 
@@ -412,6 +421,116 @@ def petitioner_text(petition: Petition) -> list[tuple[str, str]]:
     return [(label, text) for label, text in rows if text.strip()]
 
 
+# ---------------------------------------------------------------- 并案: the primary's outcome on a merged item's page
+
+_MERGED_WINDOWS = (
+    (Action.REQUEST_REVIEW, ClockKind.REVIEW_WINDOW, "Art. 35"),
+    (Action.REQUEST_RECHECK, ClockKind.RECHECK_WINDOW, "Art. 36"),
+    (Action.RATE, ClockKind.RATING_WINDOW, "国信发〔2022〕11号"),
+)
+_REDACTED = "××"
+
+
+def _others_identity(petition: Petition, primary: Petition) -> list[str]:
+    """Identifying strings of every other petitioner whose item the primary's handling answers: the primary's and
+    the other merged items' (names, ID numbers, phones, addresses), longest first so no part is left behind."""
+    others = Petition.objects.filter(merged_into=primary).exclude(pk=petition.pk).values_list("pk", flat=True)
+    people = Petitioner.objects.filter(petition_id__in=[primary.pk, *others])
+    words = {w.strip() for p in people for w in (p.name, p.id_number, p.phone, p.address, p.email)}
+    return sorted((w for w in words if len(w) >= 2), key=len, reverse=True)
+
+
+def redact(text: str, words: list[str]) -> str:
+    """The text with each of ``words`` replaced (Art. 30: one petitioner never learns who else petitioned)."""
+    for word in words:
+        text = text.replace(word, _REDACTED)
+    return text
+
+
+@dataclass
+class MergedOutcome:
+    """What a merged item's page shows of the primary that answers it (``petitions.services.merged_outcome``)."""
+
+    primary_number: str
+    document: Document | None  # the latest opinion served on the primary (reply, 复查 or 复核 opinion)
+    opinion: str  # its text, with every other petitioner's identity taken out
+    outcome_label: str
+    rights: dict[str, dict[str, Any]]
+    review_unit: Unit | None
+    recheck_unit: Unit | None
+    responsible_unit: Unit | None
+    stage: str
+
+
+def merged_outcome(petition: Petition, today: dt.date) -> MergedOutcome | None:
+    """The primary's served outcome and the merged petitioner's own rights on it, while ``petition`` is merged.
+
+    The rights read the primary's window clocks with the merged petitioner's rule (``shared_window_open``): the
+    primary's petitioner using their 复查 request does not close another petitioner's 30 days (Arts. 35, 36).
+    """
+    primary = merged_primary(petition)
+    if primary is None:
+        return None
+    documents = primary.documents.filter(
+        is_public=True,
+        status=DocumentStatus.ISSUED,
+        kind__in=[DocumentKind.OPINION, DocumentKind.REVIEW_OPINION, DocumentKind.RECHECK_OPINION],
+        served_on__isnull=False,
+    ).select_related("unit")
+    document = documents.exclude(outcome="redo").order_by("-served_on", "-id").first()
+    rights: dict[str, dict[str, Any]] = {}
+    answered = primary.state in ANSWERED_STATES
+    for action, kind, article in _MERGED_WINDOWS:
+        clock = shared_window(primary, kind)
+        if clock is None:
+            continue
+        is_open = shared_window_open(clock, today) and (answered or action == Action.RATE)
+        entry: dict[str, Any] = {
+            "action": str(action),
+            "label": str(action.label),
+            "available": is_open,
+            "until": clock.due.isoformat(),
+            "article": article,
+        }
+        if not is_open:
+            entry["reason"] = _("Closed on %(due)s: the period is %(days)s days from %(start)s (%(article)s).") % {
+                "due": clock.due.isoformat(),
+                "days": clock.days,
+                "start": clock.start.isoformat(),
+                "article": article_text(article),
+            }
+        rights[str(action)] = entry
+    labels: dict[str, Any] = {**dict(Outcome.choices), **dict(ReviewOutcome.choices)}
+    outcome = document.outcome if document is not None else primary.outcome
+    handling = primary.handling_unit
+    review = primary.review_unit
+    return MergedOutcome(
+        primary_number=primary.number,
+        document=document,
+        opinion=redact(document.body, _others_identity(petition, primary)) if document is not None else "",
+        outcome_label=str(labels.get(outcome, outcome)),
+        rights=rights,
+        review_unit=handling.parent if handling is not None else None,
+        recheck_unit=review.parent if review is not None else None,
+        responsible_unit=handling,
+        stage=merged_rating_stage(primary),
+    )
+
+
+def merged_rating_slots(petition: Petition, merged: MergedOutcome, ratings: list[Rating]) -> list[RatingSlot]:
+    """A merged item's petitioner rates the petition department that received their item and the unit that
+    handled the primary, once per opinion (the same stages as ``services.petition_rate``)."""
+    given = {r.target: r for r in ratings if r.stage == merged.stage}
+    slots = []
+    if petition.registering_unit.is_petition_department:
+        target = RatingTarget.PETITION_DEPT
+        slots.append(RatingSlot(target, str(target.label), petition.registering_unit, given.get(target)))
+    if merged.responsible_unit is not None:
+        target = RatingTarget.RESPONSIBLE_UNIT
+        slots.append(RatingSlot(target, str(target.label), merged.responsible_unit, given.get(target)))
+    return slots
+
+
 @dataclass
 class TrackPage:
     petition: Petition
@@ -427,6 +546,8 @@ class TrackPage:
     recheck_unit: Unit | None
     # What the petitioner wrote (or said at the counter, as recorded): see ``petitioner_text``.
     written: list[tuple[str, str]] = field(default_factory=list)
+    # 并案: while the item is merged, the primary's outcome and the petitioner's rights on it (``merged_outcome``).
+    merged: MergedOutcome | None = None
 
     @property
     def active_clocks(self) -> list[dict[str, Any]]:
@@ -459,7 +580,7 @@ def track_page(petition: Petition, today: dt.date) -> TrackPage:
     _closed_windows(petition, clock_rows, rights)
     handling = petition.handling_unit
     review = petition.review_unit
-    return TrackPage(
+    page = TrackPage(
         petition=petition,
         clocks=clocks,
         next_due=next_due,
@@ -473,6 +594,13 @@ def track_page(petition: Petition, today: dt.date) -> TrackPage:
         recheck_unit=review.parent if review is not None else None,
         written=petitioner_text(petition),
     )
+    merged = merged_outcome(petition, today)
+    if merged is not None:  # 并案: the rights and the units come from the primary that answers this item
+        page.merged = merged
+        page.rights = {**rights, **merged.rights}
+        page.rating_slots = merged_rating_slots(petition, merged, ratings)
+        page.review_unit, page.recheck_unit = merged.review_unit, merged.recheck_unit
+    return page
 
 
 # ---------------------------------------------------------------- ratings of the online service (statistics)

@@ -16,6 +16,8 @@ What a merge is, exactly:
 - 撤销并案 (un-merge) only while the primary is not yet decided (still in ``MERGEABLE_STATES``): the linked item
   returns to the state it had, and the clocks the merge stopped run again with their original due dates —
   merging never extends a statutory time limit (Arts. 22, 23, 34).
+- Once the primary is decided, its outcome reaches the merged items' petitioners too: the same message, their own
+  rating in the primary's window and their own 复查/复核 request (``services.merged_outcome``).
 """
 
 from __future__ import annotations

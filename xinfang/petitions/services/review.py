@@ -33,6 +33,13 @@ from xinfang.petitions.services.common import (
     set_holder,
     stop_clocks,
 )
+from xinfang.petitions.services.merged_outcome import (
+    grant_rated_unit,
+    merged_primary,
+    merged_rating_stage,
+    merged_review_terms,
+    require_shared_window,
+)
 from xinfang.petitions.workflow import Action, State
 
 
@@ -41,6 +48,8 @@ def petition_rate(*, petition: Petition, actor: User | None, target: str, value:
     """评价 — 满意 / 基本满意 / 不满意, separately for the petition department and the responsible unit."""
     petition = lock(petition)
     require(petition, Action.RATE, actor)
+    # 并案: a merged item's petitioner rates the primary's handling, in the primary's window (merged_outcome).
+    primary = merged_primary(petition)
     if value not in Satisfaction.values:
         raise InvalidInput(_("Choose satisfied, basically satisfied or dissatisfied."), field="value")
     if target == RatingTarget.PETITION_DEPT:
@@ -48,26 +57,28 @@ def petition_rate(*, petition: Petition, actor: User | None, target: str, value:
         if not unit.is_petition_department:
             raise InvalidInput(_("This petition was not received by a petition department."), field="target")
     elif target == RatingTarget.RESPONSIBLE_UNIT:
-        if petition.handling_unit is None:
+        handling = (primary or petition).handling_unit
+        if handling is None:
             raise InvalidInput(_("No unit has handled this petition yet."), field="target")
-        unit = petition.handling_unit
+        unit = handling
     else:
         raise InvalidInput(_("Choose what you are rating."), field="target")
-    require_window_open(petition, ClockKind.RATING_WINDOW, str(_("Rating")), "国信发〔2022〕11号")
-    stage = State.REVIEWED if petition.state in {State.REVIEWED, State.TERMINATED} else State.REPLIED
+    if primary is not None:
+        require_shared_window(primary, ClockKind.RATING_WINDOW, str(_("Rating")), "国信发〔2022〕11号")
+        stage = merged_rating_stage(primary)
+        grant_rated_unit(petition, unit)
+    else:
+        require_window_open(petition, ClockKind.RATING_WINDOW, str(_("Rating")), "国信发〔2022〕11号")
+        stage = State.REVIEWED if petition.state in {State.REVIEWED, State.TERMINATED} else State.REPLIED
     if Rating.objects.filter(petition=petition, target=target, stage=stage).exists():
         raise RuleViolation(_("You have already rated this reply."), code="already_rated")
     rating = Rating.objects.create(
         petition=petition, target=target, unit=unit, value=value, comment=comment, stage=stage
     )
-    record(
-        petition,
-        Action.RATE,
-        actor,
-        from_state=petition.state,
-        data={"target": target, "value": value, "unit": unit.name},
-        note=comment,
-    )
+    data = {"target": target, "value": value, "unit": unit.name}
+    if primary is not None:
+        data["primary"] = primary.number
+    record(petition, Action.RATE, actor, from_state=petition.state, data=data, note=comment)
     return rating
 
 
@@ -107,9 +118,17 @@ def petition_request_review(*, petition: Petition, actor: User | None, reason: s
     """申请复查 — within 30 days of receiving the written reply, to the unit one level above (Art. 35)."""
     petition = lock(petition)
     require(petition, Action.REQUEST_REVIEW, actor)
-    require_window_open(petition, ClockKind.REVIEW_WINDOW, str(_("Requesting a review")), "Art. 35")
+    # 并案: a merged item's petitioner has their own 30 days from the primary's reply (merged_outcome).
+    primary = merged_primary(petition)
+    what = str(_("Requesting a review"))
+    if primary is not None:
+        require_shared_window(primary, ClockKind.REVIEW_WINDOW, what, "Art. 35")
+    else:
+        require_window_open(petition, ClockKind.REVIEW_WINDOW, what, "Art. 35")
     if not reason.strip():
         raise InvalidInput(_("Say why you disagree with the opinion."), field="reason")
+    if primary is not None:
+        merged_review_terms(petition, primary, recheck=False)
     handler = petition.handling_unit
     reviewer = handler.parent if handler else None
     if reviewer is None:
@@ -124,6 +143,7 @@ def petition_request_review(*, petition: Petition, actor: User | None, reason: s
         ClockKind.REVIEW_WINDOW,
         reason,
         "review_unit",
+        primary,
     )
 
 
@@ -132,9 +152,16 @@ def petition_request_recheck(*, petition: Petition, actor: User | None, reason: 
     """申请复核 — within 30 days of receiving the review opinion, to the unit above the reviewer (Art. 36)."""
     petition = lock(petition)
     require(petition, Action.REQUEST_RECHECK, actor)
-    require_window_open(petition, ClockKind.RECHECK_WINDOW, str(_("Requesting a re-examination")), "Art. 36")
+    primary = merged_primary(petition)  # 并案: as for 复查 above, on the primary's 复查 opinion
+    what = str(_("Requesting a re-examination"))
+    if primary is not None:
+        require_shared_window(primary, ClockKind.RECHECK_WINDOW, what, "Art. 36")
+    else:
+        require_window_open(petition, ClockKind.RECHECK_WINDOW, what, "Art. 36")
     if not reason.strip():
         raise InvalidInput(_("Say why you disagree with the review opinion."), field="reason")
+    if primary is not None:
+        merged_review_terms(petition, primary, recheck=True)
     reviewer = petition.review_unit
     superior = reviewer.parent if reviewer else None
     if superior is None:
@@ -149,6 +176,7 @@ def petition_request_recheck(*, petition: Petition, actor: User | None, reason: 
         ClockKind.RECHECK_WINDOW,
         reason,
         "recheck_unit",
+        primary,
     )
 
 
@@ -162,6 +190,7 @@ def _escalate(
     window: ClockKind,
     reason: str,
     unit_field: str,
+    primary: Petition | None = None,
 ) -> Petition:
     from xinfang.orgs.models import Unit
 
@@ -175,9 +204,10 @@ def _escalate(
     petition.save(update_fields=["state", "current_unit", "assignee", unit_field, "updated_at"])
     grant(petition, unit, AccessReason.REVIEW)
     c = open_clock(petition, clock, owing_unit=unit, start=today)
-    record(
-        petition, action, actor, from_state=from_state, note=reason, data={"unit": unit.name, "due": c.due.isoformat()}
-    )
+    data = {"unit": unit.name, "due": c.due.isoformat()}
+    if primary is not None:  # 并案: the opinion contested is the primary's (public: the petitioner's own request)
+        data["primary"] = primary.number
+    record(petition, action, actor, from_state=from_state, note=reason, data=data)
     return petition
 
 

@@ -1,0 +1,108 @@
+"""并案 outcome — what a merged item's petitioner gets when the primary is decided (issue 11).
+
+A petition merged into a primary (state ``MERGED``, ``services.merging``) is answered by the primary's handling:
+
+- **Who hears an outcome.** ``outcome_recipients(P)`` is the one answer to "whose petitions does an outcome of P
+  reach": P and the items still merged into P. The petitioner notices (``notify.petitioner``) and the rating
+  reminder use it, so each merged item's petitioner gets the same message as the primary's, on their own channel
+  and under their own 编号.
+- **Rating.** A merged item's petitioner rates on their own item (the rating row is theirs, so each petitioner's
+  rating counts once in 满意率), in the primary's rating window (the same clock: it closes when the primary's does),
+  the petition department that received *their* item and the unit that handled the primary (谁初次办理、谁接受评价).
+- **复查 / 复核.** Each petitioner has their own 30 days from receiving the opinion (Arts. 35, 36). The primary's
+  petitioner using their request does not shorten the merged petitioner's: the primary's window clock stopped as
+  "used" still counts until its due date for them. The request unmerges nothing: the merged item's own record
+  leaves ``MERGED`` for ``REVIEW`` (or ``RECHECK``) with the primary's handling unit (and reviewer) as its own and
+  ``merged_into`` kept, and its timeline names the primary whose opinion is contested. From there it follows the
+  ordinary review chain on its own record; later outcomes of the primary no longer reach it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+
+from xinfang.core import timeutil
+from xinfang.core.errors import RuleViolation
+from xinfang.deadlines.rules import ClockKind
+from xinfang.orgs.models import Unit
+from xinfang.petitions.models import AccessReason, Clock, Petition
+from xinfang.petitions.services.common import grant, require_window_open
+from xinfang.petitions.workflow import State
+
+USED_STOP = "used"  # Clock.stop_reason of a window its petitioner used (services.review._escalate)
+# The primary states in which its written answer stands (not sent back to be decided again, Art. 35).
+ANSWERED_STATES = frozenset(
+    {State.REPLIED, State.REVIEW, State.REVIEWED, State.RECHECK, State.CLOSED, State.TERMINATED}
+)
+
+
+def outcome_recipients(petition: Petition) -> list[Petition]:
+    """The petitions an outcome of ``petition`` reaches: itself, then the items still merged into it (by id)."""
+    merged = Petition.objects.filter(merged_into=petition, state=State.MERGED).select_related(
+        "registering_unit", "current_unit", "submitted_by"
+    )
+    return [petition, *merged.order_by("id")]
+
+
+def merged_primary(petition: Petition) -> Petition | None:
+    """The primary whose handling answers ``petition``, while it is merged; None otherwise."""
+    if petition.state != State.MERGED or petition.merged_into_id is None:
+        return None
+    return Petition.objects.select_related("registering_unit", "handling_unit", "review_unit").get(
+        pk=petition.merged_into_id
+    )
+
+
+def shared_window(primary: Petition, kind: ClockKind) -> Clock | None:
+    """The primary's latest window clock of ``kind``, as it stands for a merged item's petitioner."""
+    return Clock.objects.filter(petition=primary, kind=kind).order_by("-id").first()
+
+
+def shared_window_open(clock: Clock | None, today: dt.date) -> bool:
+    """Open for a merged item's petitioner: until its due date, unless it ended for another reason than being
+    used by the primary's petitioner (their request does not shorten another petitioner's 30 days)."""
+    if clock is None or today > clock.due:
+        return False
+    return clock.stopped_on is None or clock.stop_reason == USED_STOP
+
+
+def require_shared_window(primary: Petition, kind: ClockKind, what: str, article: str) -> Clock:
+    """``require_window_open`` on the primary's clock for a merged item's petitioner (same refusals and words)."""
+    clock = shared_window(primary, kind)
+    if clock is not None and shared_window_open(clock, timeutil.today()):
+        return clock
+    return require_window_open(primary, kind, what, article)
+
+
+def merged_rating_stage(primary: Petition) -> State:
+    """Which opinion a merged item's rating is about: the 复查 opinion once one was served, else the reply."""
+    return State.REVIEWED if primary.review_served_on is not None else State.REPLIED
+
+
+def merged_review_terms(petition: Petition, primary: Petition, *, recheck: bool) -> None:
+    """Before a merged item's own 复查/复核 opens: the primary's answer must still stand, and the item takes the
+    primary's handling unit (and reviewer) as its own so the review chain runs on it. Saves those fields and lets
+    the unit that answered it see it (its record now carries that unit's opinion to review)."""
+    if primary.state not in ANSWERED_STATES:
+        raise RuleViolation(
+            _("%(n)s is being decided again; you will be told its new answer.") % {"n": primary.number},
+            code="primary_redo",
+            article="Art. 35",
+        )
+    petition.handling_unit = primary.handling_unit
+    fields = ["handling_unit"]
+    if recheck:
+        petition.review_unit = primary.review_unit
+        fields.append("review_unit")
+    petition.save(update_fields=fields)
+    for unit in (primary.handling_unit, primary.review_unit if recheck else None):
+        if isinstance(unit, Unit):
+            grant(petition, unit, AccessReason.ROUTED)
+
+
+def grant_rated_unit(petition: Petition, unit: Unit) -> None:
+    """A merged item's rating of the unit that handled its primary counts where that unit's ratings count: the
+    unit answered this item too, so it is among the units the item's figures are placed at (stats.facts)."""
+    grant(petition, unit, AccessReason.ROUTED)
