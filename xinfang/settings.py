@@ -448,6 +448,8 @@ if _unknown_roles := sorted(set(XINFANG_2FA_REQUIRED_ROLES) - _KNOWN_ROLES):
 # XINFANG_DEBUG on (the demo's admin account signs in with its password; the test suite switches it off too).
 XINFANG_2FA_ADMIN = env_bool("XINFANG_2FA_ADMIN", not DEBUG)
 OTP_TOTP_ISSUER = os.environ.get("XINFANG_2FA_ISSUER", "").strip() or "xinfang"  # the name shown in the app
+# The admin shows no TOTP key nor QR code of an enrolled device (django-otp shows them by default).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Background jobs (Celery + Redis) and notifications ---
 # With XINFANG_REDIS_URL (e.g. redis://127.0.0.1:6379/0) tasks go to Redis and run on `celery -A xinfang worker`,

@@ -12,7 +12,7 @@ from xinfang.core.models import IdentityRead
 
 @admin.register(IdentityRead)
 class IdentityReadAdmin(admin.ModelAdmin[IdentityRead]):
-    list_display = ["at", "user", "petition", "booking_id", "surface"]
+    list_display = ["at", "user", "petition", "booking_id", "proposal_id", "surface"]
     list_filter = ["surface", "at"]
     search_fields = ["petition__number", "user__username", "user__full_name"]
     date_hierarchy = "at"

@@ -62,14 +62,18 @@ class IdentitySurface(models.TextChoices):
     API_BOOKINGS = "api_bookings", _("API: booking phones")
     NOTIFICATION = "notification", _("Notification")
     PROPOSAL_CONVERSION = "proposal_conversion", _("Conversion into a proposal")
+    PROPOSAL_PAGE = "proposal_page", _("Proposal page")
+    API_PROPOSAL = "api_proposal", _("API: proposal")
 
 
 class IdentityRead(AppendOnly):
     """One display or download of an unmasked petitioner identity (Art. 30; 个人信息保护法): who, when, which
-    petition (or booking), which surface. Written by ``xinfang.core.audit.identity_read_record``; never changed.
+    petition (or booking, or proposal), which surface. Written by ``xinfang.core.audit.identity_read_record``; never
+    changed.
 
-    ``booking_id`` is a plain number, not a key, so that core does not depend on reception; a booking linked to a
-    petition carries that petition too, so the petition's scope decides who may list the read."""
+    ``booking_id`` and ``proposal_id`` are plain numbers, not keys, so that core depends on neither reception nor
+    proposals. A booking linked to a petition carries that petition too, so the petition's scope decides who may
+    list the read; a proposal's read is listed to whoever may see the proposal (``core.audit`` read scopes)."""
 
     at = models.DateTimeField(_("at"))
     user = models.ForeignKey(
@@ -84,6 +88,7 @@ class IdentityRead(AppendOnly):
         related_name="+",
     )
     booking_id = models.PositiveBigIntegerField(_("booking"), null=True, blank=True)
+    proposal_id = models.PositiveBigIntegerField(_("proposal"), null=True, blank=True)
     surface = models.CharField(_("surface"), max_length=24, choices=IdentitySurface.choices)
 
     class Meta:
@@ -96,4 +101,5 @@ class IdentityRead(AppendOnly):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} {self.surface} {self.petition_id or self.booking_id} {self.at:%Y-%m-%d %H:%M}"
+        subject = self.petition_id or self.booking_id or self.proposal_id
+        return f"{self.user_id} {self.surface} {subject} {self.at:%Y-%m-%d %H:%M}"

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.core.crypto import EncryptedTextField
+
 
 class Channel(models.TextChoices):
     INAPP = "inapp", _("In-app")
@@ -40,7 +42,10 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
-    address = models.CharField(_("address"), max_length=254, blank=True)
+    # The petitioner's or booker's phone or e-mail address: personal data, encrypted at rest (Fernet, core.crypto);
+    # "" stays "" so the check constraint below still tells "has an address" without decrypting. Never searched:
+    # the daily cap keys by a keyed hash of it (``PetitionerDailyCount``).
+    address = EncryptedTextField(_("address"), max_length=254, blank=True)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     kind = models.CharField(_("kind"), max_length=80)
     subject = models.CharField(_("subject"), max_length=200)

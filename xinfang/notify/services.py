@@ -151,12 +151,13 @@ def notification_deliver(notification_id: int, *, final: bool) -> bool:
                 raise ValueError(f"no sender for channel {row.channel}")
             sender(row)
         except Exception as exc:
-            row.error = f"{type(exc).__name__}: {exc}"[:2000]
+            # A gateway's error may quote the number ("invalid destination 138…"): the column keeps it masked too,
+            # or it would be a plain copy of the encrypted address.
+            row.error = redact(f"{type(exc).__name__}: {exc}")[:2000]
             row.status = Status.FAILED if final else Status.QUEUED
             row.sent_at = None
             row.save(update_fields=["error", "status", "sent_at"])
-            # A gateway's error may quote the number or the text: the log gets it with digit runs masked.
-            logger.warning("notification %s attempt %s failed: %s", row.pk, row.attempts, redact(row.error))
+            logger.warning("notification %s attempt %s failed: %s", row.pk, row.attempts, row.error)
             return False
         return True
 

@@ -1,8 +1,10 @@
 """Who may read the identity-read audit (Art. 30; 个人信息保护法 Art. 54 compliance audits).
 
 Superusers see every row. Supervisors and administrators of a unit see the reads of petitions they may see
-(``petitions_visible_to``: their scope, never an accusation against their side); rows without a petition (a
-booking not linked to one) are for superusers only. Everyone else is refused.
+(``petitions_visible_to``: their scope, never an accusation against their side) and the reads without a petition
+that an app's registered read scope gives them (``core.audit.identity_read_scopes``: a proposal's proposer, to
+those who may see the proposal); other rows without a petition (a booking not linked to one) are for superusers
+only. Everyone else is refused.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xinfang.core.audit import identity_read_scopes
 from xinfang.core.errors import NotPermitted
 from xinfang.core.limits import is_id
 from xinfang.core.models import IdentityRead
@@ -44,7 +47,10 @@ def identity_reads_visible_to(user: Any, filters: IdentityReadFilters | None = N
         raise NotPermitted(_("Only supervisors and administrators may read the identity-read audit."))
     qs = IdentityRead.objects.all()
     if not user.is_superuser:
-        qs = qs.filter(petition__in=petitions_visible_to(user).values("pk"))
+        scope = Q(petition__in=petitions_visible_to(user).values("pk"))
+        for other in identity_read_scopes(user):
+            scope |= Q(petition__isnull=True) & other
+        qs = qs.filter(scope)
     f = filters or IdentityReadFilters()
     if f.petition:
         key = f.petition.strip()

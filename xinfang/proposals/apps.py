@@ -8,3 +8,9 @@ class ProposalsConfig(AppConfig):
     name = "xinfang.proposals"
     label = "proposals"
     verbose_name = _("People's proposals")
+
+    def ready(self) -> None:
+        from xinfang.core.audit import identity_read_scope_register
+        from xinfang.proposals.selectors import identity_reads_scope
+
+        identity_read_scope_register(identity_reads_scope)  # the identity-read audit lists proposer reads

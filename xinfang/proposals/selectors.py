@@ -35,6 +35,12 @@ def proposals_visible_to(user: User | Any) -> QuerySet[Proposal]:
     return Proposal.objects.filter(q)
 
 
+def identity_reads_scope(user: User | Any) -> Q:
+    """The reads of proposers (``core.IdentityRead.proposal_id``) an auditor may list: those of the proposals the
+    auditor may see. Registered with ``core.audit`` at start-up, so the identity-read audit lists them."""
+    return Q(proposal_id__in=proposals_visible_to(user).values("pk"))
+
+
 def proposal_get_visible(user: User | Any, key: str | int) -> Proposal:
     """By id or 编号; missing and forbidden both answer 404 (no existence oracle)."""
     lookup = Q(number=str(key))

@@ -37,7 +37,7 @@ class IdentityReadSerializer(serializers.ModelSerializer[IdentityRead]):
 
     class Meta:
         model = IdentityRead
-        fields = ["id", "at", "user", "user_name", "petition", "booking_id", "surface"]
+        fields = ["id", "at", "user", "user_name", "petition", "booking_id", "proposal_id", "surface"]
 
     def get_petition(self, obj: IdentityRead) -> str:
         return obj.petition.number if obj.petition is not None else ""
@@ -72,7 +72,7 @@ def filters_from(params: Any) -> IdentityReadFilters:
 
 class IdentityReadListView(APIView):
     """Reads of unmasked petitioner identity (Art. 30; 个人信息保护法): supervisors and administrators see those of
-    petitions in their scope, superusers all; others get 403."""
+    petitions in their scope and of proposers of proposals they may see, superusers all; others get 403."""
 
     pagination_class = NewestFirst
 
@@ -89,7 +89,7 @@ class _Echo:
         return value
 
 
-CSV_HEADER = ["id", "at", "user", "user_name", "petition", "booking_id", "surface"]
+CSV_HEADER = ["id", "at", "user", "user_name", "petition", "booking_id", "proposal_id", "surface"]
 
 
 def _csv_lines(rows: Any) -> Iterator[str]:
@@ -105,6 +105,7 @@ def _csv_lines(rows: Any) -> Iterator[str]:
                 r.user.full_name,
                 r.petition.number if r.petition is not None else "",
                 r.booking_id or "",
+                r.proposal_id or "",
                 r.surface,
             ]
         )

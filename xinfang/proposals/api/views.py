@@ -15,7 +15,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from xinfang.core.api import staff_user
+from xinfang.core.audit import identity_read_record
 from xinfang.core.errors import InvalidInput
+from xinfang.core.models import IdentitySurface
 from xinfang.orgs.api.permissions import IsUnitMember
 from xinfang.petitions.selectors import petition_get_visible
 from xinfang.proposals import selectors, services
@@ -50,9 +52,21 @@ class ProposalViewSet(viewsets.ReadOnlyModelViewSet[Proposal]):
     def get_object(self) -> Proposal:
         return selectors.proposal_get_visible(self.request.user, self.kwargs["pk"])
 
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._detail(self.get_object())
+
+    def _detail(self, proposal: Proposal, code: int = status.HTTP_200_OK) -> Response:
+        """The proposal with its proposer's name and phone, as every caller who may see it gets them; a named
+        proposer shown is an audited identity read (Art. 30; 个人信息保护法), an anonymous one writes nothing."""
+        if not proposal.is_anonymous:
+            identity_read_record(
+                user=staff_user(self.request), proposal_ids=[proposal.pk], surface=IdentitySurface.API_PROPOSAL
+            )
+        return Response(s.ProposalDetailSerializer(proposal).data, status=code)
+
     def _answer(self, proposal: Proposal) -> Response:
         proposal.refresh_from_db()
-        return Response(s.ProposalDetailSerializer(proposal).data, status=status.HTTP_200_OK)
+        return self._detail(proposal)
 
     @extend_schema(request=s.ReferInput, responses=s.ProposalDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -118,7 +132,7 @@ class ProposalViewSet(viewsets.ReadOnlyModelViewSet[Proposal]):
         user = staff_user(request)
         petition = _visible_petition(user, data.validated_data["petition"])
         proposal = services.proposal_from_petition(petition=petition, actor=user, reason=data.validated_data["reason"])
-        return Response(s.ProposalDetailSerializer(proposal).data, status=status.HTTP_201_CREATED)
+        return self._detail(proposal, status.HTTP_201_CREATED)
 
 
 def _visible_petition(user: Any, key: str) -> Any:
