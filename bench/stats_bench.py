@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -83,7 +84,16 @@ def machine() -> dict[str, Any]:
         "django": django.get_version(),
         "commit": run_text("git", "rev-parse", "--short", "HEAD"),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "loadavg": loadavg(),
     }
+
+
+def loadavg() -> str:
+    """The 1, 5 and 15-minute load averages: the machine is shared, so absolute times depend on them."""
+    try:
+        return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 def analyze(*models: Any) -> None:
@@ -224,6 +234,7 @@ def measure_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
         out["check_problems"] = len(problems)
         log(f"  checked in {out['check_s']} s ({len(problems)} difference(s))")
     out["api"] = measure(args.runs)
+    out["loadavg"] = loadavg()
     return out
 
 
@@ -246,6 +257,8 @@ def render(results: dict[str, Any]) -> str:
         + ", ".join(f"{k}={v}" for k, v in m["database_settings"].items())
         + f"; Python {m['python']}, Django {m['django']}, DEBUG off; {results['runs']} requests per figure, "
         "in process (no HTTP)",
+        f"- Load average (1 / 5 / 15 min) at the start: {m.get('loadavg', 'unknown')}; at the end of each size: "
+        + ", ".join(f"{s['petitions']:,}: {s.get('loadavg', 'unknown')}" for s in results["sizes"]),
         "",
         "| Petitions | Ratings | Fact rows | `stats rebuild` | `stats check` |",
         "|---:|---:|---:|---:|---:|",

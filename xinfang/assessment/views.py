@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms as django_forms
 from django.contrib import messages
@@ -33,7 +33,7 @@ from xinfang.assessment.models import (
 from xinfang.core import timeutil
 from xinfang.core.errors import DomainError
 from xinfang.core.files import protected_file_response
-from xinfang.stats import catalogue
+from xinfang.stats import catalogue, dashboards
 from xinfang.workbench.access import staff_required, staff_user
 
 
@@ -52,24 +52,44 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def drill_link(user: Any, scheme: Scheme, line: ScoreLine) -> str:
-    """The petitions behind an indicator line, as near as the workbench list can filter.
+@dataclass(frozen=True)
+class DrillLink:
+    text: str
+    url: str
+
+
+def drill_links(user: Any, scheme: Scheme, line: ScoreLine) -> list[DrillLink]:
+    """The petitions behind an indicator line: "counted N · on time M · late K" (denominator, numerator, rest).
 
     The figure is the issuing manager's dashboard narrowed to the unit: the facts placed on the unit's node, i.e.
-    the petitions the unit *or a unit below it* dealt with (``PetitionAccess``) — the list's ``within`` filter,
-    exactly. The list cannot narrow further to what the rate counts in the period: it filters by the date of
-    receipt only, while each rate places a petition by its own event (the day a handling or notice clock
-    stopped, the day of a rating, the day the reply was served, the first opinion). So the link opens all the
-    unit's petitions and the page says so (see docs/assessment.md, "Drill-down"). 积案化解率 opens the unit's
-    backlog board; the other desks' figures have no list to open."""
+    the petitions the unit *or a unit below it* dealt with (``PetitionAccess``) — the list's ``within`` filter —
+    placed in the scheme's period by the event the rate counts (the day a notice or handling clock stopped, a
+    rating was recorded, the reply was served, the first opinion was issued), with the predicate of
+    ``stats.facts`` (``dashboards.rate_drill_params``). The numbers are the line's own: the list counts petitions,
+    the figure clocks or ratings (a petition rated for both targets is one row, two ratings; see docs/assessment.md,
+    "Drill-down"). 积案化解率 opens the unit's backlog board; the other desks' figures have no list to open."""
     if line.indicator is None:
-        return ""
+        return []
     kpi = catalogue.BY_NAME[line.indicator.kpi]
     if kpi.desk == "casework":
-        return reverse("casework:board") + f"?unit={line.unit_id}"
+        return [DrillLink(_("Backlog board"), reverse("casework:board") + f"?unit={line.unit_id}")]
     if kpi.desk or kpi.live:
-        return ""
-    return reverse("workbench:inbox") + "?" + urlencode({"tab": "all", "within": line.unit_id})
+        return []
+    scope = [("within", str(line.unit_id))]
+    start, end = scheme.period_start, scheme.period_end
+    counted = dashboards.rate_drill_url(scope, kpi, start, end, dashboards.COUNTED)
+    if not counted:
+        return []
+    links = [DrillLink(_("counted %(n)s") % {"n": line.denominator or 0}, counted)]
+    words = dashboards.PART_LABELS.get(kpi.name)
+    if words is not None:
+        for part, word, n in (
+            (dashboards.NUMERATOR, words[0], line.numerator or 0),
+            (dashboards.REST, words[1], (line.denominator or 0) - (line.numerator or 0)),
+        ):
+            url = dashboards.rate_drill_url(scope, kpi, start, end, part)
+            links.append(DrillLink(f"{word} {n}", url))
+    return links
 
 
 @staff_required
@@ -86,7 +106,7 @@ def scheme(request: HttpRequest, pk: int) -> HttpResponse:
                 "line": line,
                 "label": kpi.label if kpi else "",
                 "percent": None if line.value is None else round(line.value * 100, 1),
-                "drill": drill_link(user, obj, line) if issuer or user.unit_id == line.unit_id else "",
+                "drills": drill_links(user, obj, line) if issuer or user.unit_id == line.unit_id else [],
                 "contests": list(line.contests.all()),
                 "can_contest": user.unit_id == line.unit_id
                 and obj.status == "published"

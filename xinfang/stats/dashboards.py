@@ -4,7 +4,8 @@ Every chart is built here once, from ``xinfang.stats.selectors`` (the rollup, ne
 serves three views that must agree: the drawn chart, its accessible table and its CSV download. Each row carries
 the link of its drill-down: the workbench list filtered to what the row counts. For figures counted from the date
 of receipt (信访总量 by channel, nature, category, area, unit, month) the list shows exactly the petitions counted;
-for the unit rankings of rates and of overdue work the link opens that unit's petitions (or its overdue list).
+for a rate (the unit rankings, the trends) it shows the petitions of the rate's denominator, each placed by the
+event the figure counts (``rate_drill_params``); overdue work opens the unit's overdue list.
 """
 
 from __future__ import annotations
@@ -227,6 +228,82 @@ def _base_params(view: selectors.View, rng: Range) -> dict[str, str]:
     return params
 
 
+# --- drill-down of a rate: the workbench list's filters that select what the figure counts ---
+
+# The parts of a rate a link may open: every petition counted (the denominator), those in the numerator, and the
+# rest (denominator − numerator: late, not satisfied, not rated, not resolved — what costs a unit points).
+COUNTED, NUMERATOR, REST = "counted", "numerator", "rest"
+PARTS = (COUNTED, NUMERATOR, REST)
+
+_GOOD = ("satisfied", "basically")
+_TARGETS = {
+    "satisfaction_rate": "",
+    "satisfaction_rate_petition_dept": "petition_dept",
+    "satisfaction_rate_responsible_unit": "responsible_unit",
+}
+# The word for each part, by KPI: (numerator, rest).
+PART_LABELS: dict[str, tuple[Promise, Promise]] = {
+    "on_time_acceptance_rate": (gettext_lazy("on time"), gettext_lazy("late")),
+    "on_time_closing_rate": (gettext_lazy("on time"), gettext_lazy("late")),
+    "satisfaction_rate": (gettext_lazy("satisfied"), gettext_lazy("dissatisfied")),
+    "satisfaction_rate_petition_dept": (gettext_lazy("satisfied"), gettext_lazy("dissatisfied")),
+    "satisfaction_rate_responsible_unit": (gettext_lazy("satisfied"), gettext_lazy("dissatisfied")),
+    "rating_participation_rate": (gettext_lazy("rated"), gettext_lazy("not rated")),
+    "first_time_resolution_rate": (gettext_lazy("resolved"), gettext_lazy("not resolved")),
+}
+
+
+def rate_drill_params(kpi: Kpi, start: dt.date, end: dt.date, part: str = COUNTED) -> list[tuple[str, str]] | None:
+    """The list filters selecting the petitions behind ``part`` of ``kpi`` over [start, end] (None: no such list).
+
+    Each figure's petitions are placed by the figure's own event, with the predicate of ``stats.facts`` (the list
+    filters reuse it): a clock stopped, a rating recorded, a reply served, a first opinion issued. The list counts
+    petitions while a figure counts clocks or ratings: a petition rated for both targets is one row and two ratings.
+    """
+    period = (start.isoformat(), end.isoformat())
+    name = kpi.name
+    if name in ("on_time_acceptance_rate", "on_time_closing_rate", "avg_handling_days"):
+        kind = "notice" if name == "on_time_acceptance_rate" else "handling"
+        params = [("clock_kind", kind), ("stopped_from", period[0]), ("stopped_to", period[1])]
+        flag = {NUMERATOR: "0", REST: "1"}  # late=0: on time
+        key = "late"
+    elif name in _TARGETS:
+        params = [("rated_from", period[0]), ("rated_to", period[1])]
+        if _TARGETS[name]:
+            params.append(("rating_target", _TARGETS[name]))
+        if part == NUMERATOR:
+            return params + [("rating_value", v) for v in _GOOD]
+        if part == REST:
+            return [*params, ("rating_value", "dissatisfied")]
+        return params
+    elif name == "rating_participation_rate":
+        params = [("served_from", period[0]), ("served_to", period[1])]
+        flag, key = {NUMERATOR: "1", REST: "0"}, "rated"
+    elif name == "first_time_resolution_rate":
+        params = [("first_opinion_from", period[0]), ("first_opinion_to", period[1])]
+        flag, key = {NUMERATOR: "1", REST: "0"}, "resolved"
+    else:
+        return None
+    if part in flag and name != "avg_handling_days":
+        params.append((key, flag[part]))
+    return params
+
+
+def rate_drill_url(scope: list[tuple[str, str]], kpi: Kpi, start: dt.date, end: dt.date, part: str = COUNTED) -> str:
+    """The workbench list of ``part`` of a rate for the units ``scope`` names (e.g. ``[("within", "12")]``)."""
+    params = rate_drill_params(kpi, start, end, part)
+    if params is None:
+        return ""
+    return reverse("workbench:inbox") + "?" + urlencode([("tab", "all"), *scope, *params])
+
+
+def _scope(view: selectors.View) -> list[tuple[str, str]]:
+    """The list filter for the node a view reads: the unit and those below it (an overseer) or the unit itself."""
+    if view.unit is None:
+        return []  # the viewer's own node: exactly what the list shows them (petitions_visible_to)
+    return [("within" if view.oversees else "unit", str(view.unit.pk))]
+
+
 def _drill(view: selectors.View, rng: Range, kpi: Kpi, by: str, key: str) -> str:
     if not key:
         return ""  # "not recorded": the list has no filter for an empty category or place
@@ -236,7 +313,8 @@ def _drill(view: selectors.View, rng: Range, kpi: Kpi, by: str, key: str) -> str
         return ""
     if kpi.live:
         return _inbox_url({"tab": "overdue", "current_unit": key})
-    return _inbox_url({"tab": "all", "unit": key})
+    # A bar of the unit ranking holds the unit's own facts (direct): the petitions it dealt with itself.
+    return rate_drill_url([("unit", key)], kpi, rng.start, rng.end) or _inbox_url({"tab": "all", "unit": key})
 
 
 def _series_chart(view: selectors.View, key: str, title: str, kpi: Kpi, rng: Range, kind: str) -> Chart:
@@ -247,6 +325,8 @@ def _series_chart(view: selectors.View, key: str, title: str, kpi: Kpi, rng: Ran
         if kpi.name == "received" and p["numerator"]:
             month = Range(p["start"], p["end"], "")
             url = _inbox_url(_base_params(view, month))
+        elif p["denominator"]:  # a rate's point: the petitions it counted in that month
+            url = rate_drill_url(_scope(view), kpi, p["start"], p["end"])
         rows.append(
             ChartRow(
                 p["period"],
@@ -297,7 +377,10 @@ def build_chart(view: selectors.View, key: str, rng: Range) -> Chart:
         note = (
             _("Click a unit to open its overdue petitions.")
             if kpi.live
-            else _("Click a unit to open the petitions it has dealt with.")
+            else _(
+                "Click a unit to open the petitions its rate counted in the period (the denominator: each placed "
+                "by the event the figure counts)."
+            )
         )
     return Chart(key, str(spec.title), "bar", kpi, rows, truncated, note)
 

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
 from django.db import OperationalError, connection, transaction
-from django.utils import timezone
+from django.db.models import BooleanField, Case, CharField, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import TruncDate
 
 from xinfang.deadlines.rules import ClockKind
 from xinfang.orgs.models import ids_in_path
@@ -29,7 +30,6 @@ from xinfang.petitions.models import (
     PetitionAccess,
     Rating,
     ReviewOutcome,
-    Satisfaction,
 )
 from xinfang.stats.models import DIMENSIONS, PetitionStatState, StatDaily, StatFact
 
@@ -45,11 +45,49 @@ HANDLE_KINDS = (ClockKind.HANDLE, ClockKind.HANDLE_SIMPLE)
 # A handling clock counts for 按期办结率 when a written reply or an agreement stopped it (services' stop_reason).
 CLOSING_STOP_REASONS = frozenset({"replied", "agreement"})
 _REVIEW_KINDS: dict[str, str] = {DocumentKind.REVIEW_OPINION: "review", DocumentKind.RECHECK_OPINION: "recheck"}
-_GOOD = {Satisfaction.SATISFIED, Satisfaction.BASICALLY}
 
 
-def _local_day(value: dt.datetime) -> dt.date:
-    return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+# --- the predicates that place a petition's rows in the measures -------------------------------------------------
+# Each is a query expression, used by ``contributions_for`` below (as an annotation or a filter) and by the
+# workbench list's drill-down filters (``xinfang.workbench.selectors.apply_filters``): a list opened from a figure
+# selects its petitions with the very predicate that counted them.
+
+# The clocks a timeliness rate counts, by the name the drill-down uses: "notice" (按期受理告知率: the written
+# notice, Art. 23) and "handling" (按期办结率: a handling clock stopped by a written reply or an agreement,
+# Arts. 32–34). Each is placed in a period by ``stopped_on``; on time when stopped on or before its due date.
+COUNTED_CLOCKS: dict[str, Q] = {
+    "notice": Q(kind=ClockKind.NOTICE, stopped_on__isnull=False),
+    "handling": Q(kind__in=HANDLE_KINDS, stopped_on__isnull=False, stop_reason__in=sorted(CLOSING_STOP_REASONS)),
+}
+CLOCK_ON_TIME = Q(stopped_on__lte=F("due"))
+
+
+def rating_day() -> TruncDate:
+    """The day that places a rating (满意率, 不满意件): the local date of ``created_at``."""
+    return TruncDate("created_at")
+
+
+def opinions_q() -> Q:
+    """The written replies (信访处理意见书) that place 初信初访化解率: issued, with a date."""
+    return Q(kind=DocumentKind.OPINION, status=DocumentStatus.ISSUED, issued_on__isnull=False)
+
+
+# 初信初访: a petition not marked as a repeat (the denominator's condition besides its first opinion).
+FIRST_TIME = Q(is_repeat=False)
+
+
+def first_time_resolved_q() -> Q:
+    """化解 for 初信初访化解率: no request for review (复查) and no later petition linked to it as a repeat."""
+    return Q(review_unit__isnull=True) & Q(~Exists(Petition.objects.filter(previous_id=OuterRef("pk"))))
+
+
+def rated_q() -> Q:
+    """参评: at least one rating (either target, any stage) at the time of counting."""
+    return Q(Exists(Rating.objects.filter(petition_id=OuterRef("pk"))))
+
+
+def _flag(q: Q) -> Case:
+    return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
 def contributions_for(ids: Iterable[int], *, new: bool = False) -> dict[int, State]:
@@ -61,8 +99,15 @@ def contributions_for(ids: Iterable[int], *, new: bool = False) -> dict[int, Sta
     ids = sorted(set(ids))
     if not ids:
         return {}
+    # 初信初访 and its 化解 as SQL flags: the same predicates the drill-down filters by (a new petition has no
+    # later repeat and no review yet, so it skips that subquery).
     petitions = list(
-        Petition.objects.filter(pk__in=ids).values(
+        Petition.objects.filter(pk__in=ids)
+        .annotate(
+            first_time=_flag(FIRST_TIME),
+            resolvable=Value(False) if new else _flag(first_time_resolved_q()),
+        )
+        .values(
             "pk",
             "received_on",
             "channel",
@@ -76,7 +121,8 @@ def contributions_for(ids: Iterable[int], *, new: bool = False) -> dict[int, Sta
             "head_count",
             "previous_id",
             "reply_served_on",
-            "review_unit_id",
+            "first_time",
+            "resolvable",
         )
     )
     nodes: dict[int, dict[int, bool]] = defaultdict(dict)
@@ -88,24 +134,30 @@ def contributions_for(ids: Iterable[int], *, new: bool = False) -> dict[int, Sta
     clocks: dict[int, list[Any]] = defaultdict(list)
     ratings: dict[int, list[Any]] = defaultdict(list)
     docs: dict[int, list[Any]] = defaultdict(list)
-    linked_later: set[int] = set()
     if not new:
-        for c in Clock.objects.filter(
-            petition_id__in=ids, kind__in=[ClockKind.NOTICE, *HANDLE_KINDS], stopped_on__isnull=False
-        ).values("petition_id", "kind", "start", "due", "stopped_on", "stop_reason"):
-            clocks[c["petition_id"]].append(c)
-        for r in Rating.objects.filter(petition_id__in=ids).values("petition_id", "target", "value", "created_at"):
-            ratings[r["petition_id"]].append(r)
-        for d in Document.objects.filter(
-            petition_id__in=ids,
-            status=DocumentStatus.ISSUED,
-            kind__in=[DocumentKind.OPINION, *_REVIEW_KINDS],
-            issued_on__isnull=False,
-        ).values("petition_id", "kind", "outcome", "issued_on"):
-            docs[d["petition_id"]].append(d)
-        linked_later = set(
-            Petition.objects.filter(previous_id__in=ids).values_list("previous_id", flat=True).distinct()
+        counted_as = Case(
+            *(When(q, then=Value(name)) for name, q in COUNTED_CLOCKS.items()),
+            default=Value(""),
+            output_field=CharField(),
         )
+        for c in (
+            Clock.objects.filter(petition_id__in=ids)
+            .filter(COUNTED_CLOCKS["notice"] | COUNTED_CLOCKS["handling"])
+            .annotate(counted_as=counted_as, on_time=_flag(CLOCK_ON_TIME))
+            .values("petition_id", "counted_as", "start", "stopped_on", "on_time")
+        ):
+            clocks[c["petition_id"]].append(c)
+        for r in (
+            Rating.objects.filter(petition_id__in=ids)
+            .annotate(day=rating_day())
+            .values("petition_id", "target", "value", "day")
+        ):
+            ratings[r["petition_id"]].append(r)
+        reviews = Q(kind__in=list(_REVIEW_KINDS), status=DocumentStatus.ISSUED, issued_on__isnull=False)
+        for d in Document.objects.filter(opinions_q() | reviews, petition_id__in=ids).values(
+            "petition_id", "kind", "outcome", "issued_on"
+        ):
+            docs[d["petition_id"]].append(d)
 
     out: dict[int, State] = {}
     for p in petitions:
@@ -140,26 +192,25 @@ def contributions_for(ids: Iterable[int], *, new: bool = False) -> dict[int, Sta
         if p["is_collective"]:
             add("collective", received)
         for c in clocks.get(pid, []):
-            on_time = c["stopped_on"] <= c["due"]
-            if c["kind"] == ClockKind.NOTICE:
+            if c["counted_as"] == "notice":
                 add("notice_stopped", c["stopped_on"])
-                if on_time:
+                if c["on_time"]:
                     add("notice_on_time", c["stopped_on"])
-            elif c["stop_reason"] in CLOSING_STOP_REASONS:
+            elif c["counted_as"] == "handling":
                 add("handling_stopped", c["stopped_on"])
                 add("handling_days", c["stopped_on"], (c["stopped_on"] - c["start"]).days)
-                if on_time:
+                if c["on_time"]:
                     add("handling_on_time", c["stopped_on"])
         for r in ratings.get(pid, []):
-            add(f"rated_{r['target']}_{r['value']}", _local_day(r["created_at"]))
+            add(f"rated_{r['target']}_{r['value']}", r["day"])
         if p["reply_served_on"] is not None:
             add("replied", p["reply_served_on"])
-            if ratings.get(pid):
+            if ratings.get(pid):  # rated_q(): any rating at all
                 add("replied_rated", p["reply_served_on"])
         opinions = sorted(d["issued_on"] for d in docs.get(pid, []) if d["kind"] == DocumentKind.OPINION)
-        if opinions and not p["is_repeat"]:
+        if opinions and p["first_time"]:
             add("first_time_replied", opinions[0])
-            if p["review_unit_id"] is None and pid not in linked_later:
+            if p["resolvable"]:
                 add("first_time_resolved", opinions[0])
         for d in docs.get(pid, []):
             prefix = _REVIEW_KINDS.get(d["kind"])
@@ -292,7 +343,8 @@ def _batches(batch: int) -> Iterator[list[int]]:
         last = ids[-1]
 
 
-def _empty_rollup() -> None:
+def _empty_rollup() -> bool:
+    """Empty the rollup; True when PostgreSQL truncated it (the tables are then this transaction's alone)."""
     if connection.vendor == "postgresql":
         qn = connection.ops.quote_name
         try:
@@ -301,59 +353,129 @@ def _empty_rollup() -> None:
             with transaction.atomic(), connection.cursor() as cursor:
                 tables = (StatFact, StatDaily, PetitionStatState)
                 cursor.execute(f"TRUNCATE {', '.join(qn(m._meta.db_table) for m in tables)}")
-            return
+            return True
         except OperationalError:
             pass
     StatFact.objects.all().delete()
     StatDaily.objects.all().delete()
     PetitionStatState.objects.all().delete()
+    return False
+
+
+# A rebuild's own session settings (PostgreSQL, SET LOCAL: this transaction only): its sums and index builds sort
+# tens of millions of rows, and it commits once, so nothing is lost by not waiting for the WAL flush.
+_REBUILD_SETTINGS = {"work_mem": "256MB", "maintenance_work_mem": "512MB", "synchronous_commit": "off"}
+
+
+def _drop_secondary_keys(tables: list[str]) -> list[str]:
+    """Drop the unique and foreign-key constraints and the other non-primary indexes of these just-truncated
+    tables (PostgreSQL); return the statements that create them again, in order (unique, indexes, foreign keys).
+
+    A bulk load into unindexed tables, then one index build by sort and one validating join per foreign key,
+    costs a fraction of maintaining three B-trees row by row and queueing a deferred foreign-key check per row
+    (at 20,000 petitions: 12.5 s of inserts and 5.9 s of checks at COMMIT, docs/benchmarks.md). The statements
+    are read from the catalogue, so they are exactly the migrations' constraints, names and options included.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
+            "WHERE conrelid = ANY(%s::text[]::regclass[]) AND contype IN ('u', 'f') ORDER BY contype DESC, conname",
+            [tables],
+        )
+        constraints = cursor.fetchall()
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "WHERE i.indrelid = ANY(%s::text[]::regclass[]) AND NOT i.indisprimary "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid)"
+            " ORDER BY 1",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        qn = connection.ops.quote_name
+        for table, name, _definition, _kind in constraints:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {qn(name)}")
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    add = [f"ALTER TABLE {table} ADD CONSTRAINT {qn(name)} {definition}" for table, name, definition, _ in constraints]
+    return (
+        [a for a, c in zip(add, constraints, strict=True) if c[3] == "u"]
+        + [definition for _name, definition in indexes]
+        + [a for a, c in zip(add, constraints, strict=True) if c[3] == "f"]
+    )
 
 
 class _Sums:
     """Where a rebuild or a check adds up the recomputed facts before they reach ``fact_table``/``daily_table``.
 
-    On PostgreSQL each batch is streamed with COPY into an unindexed temporary table and summed once at the end
-    (``INSERT … SELECT … GROUP BY``): row-by-row upserts made a rebuild spend nine tenths of its time in ON CONFLICT
-    (310 s for 20,000 petitions on the 2-core machine; docs/benchmarks.md). Elsewhere (SQLite) each batch is upserted.
+    On PostgreSQL each batch's contributions are streamed with COPY into two unindexed temporary tables, the facts
+    and the nodes of each petition, and summed once at the end: the facts joined to the nodes (``expand`` in SQL),
+    grouped into ``fact_table``, whose sums grouped again make ``daily_table``. Row-by-row upserts made a rebuild
+    spend nine tenths of its time in ON CONFLICT, and expanding node × fact in Python wrote five times the rows
+    (docs/benchmarks.md). Elsewhere (SQLite) each batch is upserted (``apply_delta``).
     """
 
-    STAGE = "stats_rebuild_stage"
+    FACTS = "stats_rebuild_facts"
+    NODES = "stats_rebuild_nodes"
+    _FACT_COLUMNS = "measure, day, category_id, channel, nature, division_code, accused_unit_id, accused_staff_id"
 
     def __init__(self, fact_table: str, daily_table: str) -> None:
         self.fact_table, self.daily_table = fact_table, daily_table
         self.staged = connection.vendor == "postgresql"
         if self.staged:
+            stat_fact = connection.ops.quote_name(StatFact._meta.db_table)
             with connection.cursor() as cursor:
-                cursor.execute(f"DROP TABLE IF EXISTS {self.STAGE}")
+                cursor.execute(f"DROP TABLE IF EXISTS {self.FACTS}, {self.NODES}")
+                # The columns' types are StatFact's (the petition id as a bigint: any id fits).
                 cursor.execute(
-                    f"CREATE TEMPORARY TABLE {self.STAGE} AS SELECT {_COLUMNS}, value "  # noqa: S608 - our names
-                    f"FROM {connection.ops.quote_name(StatFact._meta.db_table)} WHERE 1 = 0"
+                    f"CREATE TEMPORARY TABLE {self.FACTS} AS SELECT 0::bigint AS petition_id, "  # noqa: S608
+                    f"{self._FACT_COLUMNS}, value FROM {stat_fact} WHERE 1 = 0"
+                )
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {self.NODES} AS SELECT 0::bigint AS petition_id, node_id, direct "  # noqa: S608
+                    f"FROM {stat_fact} WHERE 1 = 0"
                 )
 
-    def add(self, delta: dict[RowKey, int]) -> None:
+    def add(self, states: dict[int, State]) -> None:
+        """Add the contributions of a batch of petitions (``contributions_for``)."""
         if not self.staged:
+            delta: dict[RowKey, int] = defaultdict(int)
+            for state in states.values():
+                _diff(None, state, delta)
             apply_delta(delta, table_name=self.fact_table, daily_table_name=self.daily_table)
             return
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {self.STAGE} ({_COLUMNS}, value) FROM STDIN") as copy,
-        ):
-            for key, value in delta.items():
-                if value:
-                    copy.write_row((*key, value))
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {self.FACTS} (petition_id, {self._FACT_COLUMNS}, value) FROM STDIN") as copy:
+                for pid, state in states.items():
+                    if state.get("nodes"):
+                        for fact in state.get("facts", []):
+                            copy.write_row((pid, *fact))
+            with cursor.cursor.copy(f"COPY {self.NODES} (petition_id, node_id, direct) FROM STDIN") as copy:
+                for pid, state in states.items():
+                    if state.get("facts"):
+                        for uid, direct in state.get("nodes", []):
+                            copy.write_row((pid, uid, bool(direct)))
 
     def finish(self) -> None:
         """Sum the staged rows into the two (empty) tables and drop the stage."""
         if not self.staged:
             return
+        facts = ", ".join(f"f.{c.strip()}" for c in self._FACT_COLUMNS.split(","))
         with connection.cursor() as cursor:
-            for table, columns in ((self.fact_table, _COLUMNS), (self.daily_table, _DAILY_COLUMNS)):
-                cursor.execute(
-                    f"INSERT INTO {table} ({columns}, value) SELECT {columns}, SUM(value) "  # noqa: S608 - our names
-                    # In key order, so that one node's rows share heap pages (reads are per node and day range).
-                    f"FROM {self.STAGE} GROUP BY {columns} HAVING SUM(value) <> 0 ORDER BY {columns}"
-                )
-            cursor.execute(f"DROP TABLE {self.STAGE}")
+            cursor.execute(f"ANALYZE {self.FACTS}")
+            cursor.execute(f"ANALYZE {self.NODES}")
+            cursor.execute(
+                f"INSERT INTO {self.fact_table} ({_COLUMNS}, value) "  # noqa: S608 - our names
+                f"SELECT n.node_id, n.direct, {facts}, SUM(f.value) "
+                f"FROM {self.FACTS} f JOIN {self.NODES} n ON n.petition_id = f.petition_id "
+                # In key order, so that one node's rows share heap pages (reads are per node and day range).
+                f"GROUP BY n.node_id, n.direct, {facts} HAVING SUM(f.value) <> 0 ORDER BY n.node_id, n.direct, {facts}"
+            )
+            cursor.execute(
+                f"INSERT INTO {self.daily_table} ({_DAILY_COLUMNS}, value) "  # noqa: S608 - our names
+                f"SELECT {_DAILY_COLUMNS}, SUM(value) FROM {self.fact_table} "
+                f"GROUP BY {_DAILY_COLUMNS} HAVING SUM(value) <> 0 ORDER BY {_DAILY_COLUMNS}"
+            )
+            cursor.execute(f"DROP TABLE {self.FACTS}, {self.NODES}")
 
 
 def _store_states(states: dict[int, State]) -> None:
@@ -374,21 +496,32 @@ def rebuild(*, batch: int = 5000) -> int:
     """Recompute every fact from the raw rows (after bulk loads, unit moves or a failed check). Returns petitions.
 
     Set-based per batch of petitions (one query per raw table; the batch's facts summed in ``_Sums``), so memory
-    is bounded by the batch, not by the table; one transaction, so readers see the old rollup until the end.
+    is bounded by the batch, not by the table; one transaction, so the rollup changes at once, at the end (on
+    PostgreSQL, TRUNCATE makes readers of the rollup wait for it). After a TRUNCATE the tables' unique and foreign
+    keys and secondary indexes are dropped for the load and built again at the end (``_drop_secondary_keys``).
     """
-    _empty_rollup()
+    truncated = _empty_rollup()
     qn = connection.ops.quote_name
+    restore: list[str] = []
+    if truncated:
+        with connection.cursor() as cursor:
+            for name, value in _REBUILD_SETTINGS.items():
+                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        restore = _drop_secondary_keys([m._meta.db_table for m in (StatFact, StatDaily, PetitionStatState)])
     sums = _Sums(qn(StatFact._meta.db_table), qn(StatDaily._meta.db_table))
     count = 0
     for ids in _batches(batch):
         states = contributions_for(ids)
-        delta: dict[RowKey, int] = defaultdict(int)
-        for state in states.values():
-            _diff(None, state, delta)
-        sums.add(delta)
+        sums.add(states)
         _store_states(states)
         count += len(ids)
     sums.finish()
+    if truncated:
+        with connection.cursor() as cursor:
+            for statement in restore:
+                cursor.execute(statement)
+            for model in (StatFact, StatDaily, PetitionStatState):
+                cursor.execute(f"ANALYZE {qn(model._meta.db_table)}")
     return count
 
 
@@ -465,12 +598,10 @@ def check(*, batch: int = 5000) -> list[str]:
             states = contributions_for(ids)
             stored = {s.petition_id: s.data for s in PetitionStatState.objects.filter(petition_id__in=ids)}
             stored_states += len(stored)
-            delta: dict[RowKey, int] = defaultdict(int)
             for pid, state in states.items():
                 if stored.get(pid) != state:
                     report(f"petition {pid}: stored contribution differs from the raw rows")
-                _diff(None, state, delta)
-            sums.add(delta)
+            sums.add(states)
         sums.finish()
         if PetitionStatState.objects.count() != stored_states:
             report("contributions are stored for petitions that no longer exist")

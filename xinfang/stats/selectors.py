@@ -176,67 +176,115 @@ def _narrow(view: View, *fields: str) -> Q:
     return q
 
 
-def supervision_figures(view: View, start: dt.date, end: dt.date, today: dt.date | None = None) -> DeskFigures:
-    """督办件数 and 督办按期回复率 from ``orders_visible_to`` (less accusations against the viewer's side)."""
+Period = tuple[dt.date, dt.date]
+
+
+def _within(field: str, period: Period) -> Q:
+    return Q(**{f"{field}__gte": period[0], f"{field}__lte": period[1]})
+
+
+def _spanning(field: str, periods: list[Period]) -> Q:
+    """From the first start to the last end of ``periods``: one index range for all of them (each figure then
+    counts its own period with a conditional aggregate)."""
+    return _within(field, (min(p[0] for p in periods), max(p[1] for p in periods)))
+
+
+def supervision_figures_for(view: View, periods: list[Period], today: dt.date | None = None) -> list[DeskFigures]:
+    """督办件数 and 督办按期回复率 from ``orders_visible_to`` (less accusations against the viewer's side), for each
+    period (placed by the day of issue), in one aggregate query."""
     from xinfang.supervision.selectors import orders_visible_to
 
     today = today or timeutil.today()
     orders = (
         orders_visible_to(view.user)
-        .filter(_narrow(view, "target_path", "issuing_unit__path"), issued_on__gte=start, issued_on__lte=end)
+        .filter(_narrow(view, "target_path", "issuing_unit__path"), _spanning("issued_on", periods))
         .exclude(petition__in=accused_side_petitions(view.user))
     )
-    row = orders.order_by().aggregate(
-        issued=Count("id"),
-        decided=Count("id", filter=Q(first_replied_on__isnull=False) | Q(first_reply_due__lt=today)),
-        on_time=Count("id", filter=Q(first_replied_on__lte=F("first_reply_due"))),
-    )
-    return {
-        "supervision_orders": (row["issued"], None),
-        "supervision_on_time_reply_rate": (row["on_time"], row["decided"]),
-    }
+    decided = Q(first_replied_on__isnull=False) | Q(first_reply_due__lt=today)
+    on_time = Q(first_replied_on__lte=F("first_reply_due"))
+    aggregates: dict[str, Any] = {}
+    for i, period in enumerate(periods):
+        issued = _within("issued_on", period)
+        aggregates[f"issued{i}"] = Count("id", filter=issued)
+        aggregates[f"decided{i}"] = Count("id", filter=issued & decided)
+        aggregates[f"on_time{i}"] = Count("id", filter=issued & on_time)
+    row = orders.order_by().aggregate(**aggregates)
+    return [
+        {
+            "supervision_orders": (row[f"issued{i}"], None),
+            "supervision_on_time_reply_rate": (row[f"on_time{i}"], row[f"decided{i}"]),
+        }
+        for i in range(len(periods))
+    ]
 
 
-def casework_figures(view: View, start: dt.date, end: dt.date) -> DeskFigures:
-    """积案化解率 (as the backlog board) and 包案件数 from ``cases_visible_to``."""
+def supervision_figures(view: View, start: dt.date, end: dt.date, today: dt.date | None = None) -> DeskFigures:
+    return supervision_figures_for(view, [(start, end)], today)[0]
+
+
+def casework_figures_for(view: View, periods: list[Period]) -> list[DeskFigures]:
+    """积案化解率 (as the backlog board) and 包案件数 from ``cases_visible_to``, for each period, in one query."""
     from xinfang.casework.models import COUNTED_STATUSES, CaseStatus, Resolution
     from xinfang.casework.selectors import cases_visible_to
 
     cases = cases_visible_to(view.user).filter(_narrow(view, "unit_path"))
-    open_in_period = Q(status__in=COUNTED_STATUSES, marked_on__lte=end) & (
-        Q(closed_on__isnull=True) | Q(closed_on__gte=start)
-    )
-    resolved = Q(status=CaseStatus.CLOSED, outcome=Resolution.RESOLVED, closed_on__gte=start, closed_on__lte=end)
-    row = cases.order_by().aggregate(
-        in_period=Count("id", filter=open_in_period),
-        resolved=Count("id", filter=open_in_period & resolved),
-        taken=Count("id", filter=Q(leader__isnull=False, taken_on__gte=start, taken_on__lte=end)),
-    )
-    return {
-        "backlog_resolution_rate": (row["resolved"], row["in_period"]),
-        "cases_in_charge": (row["taken"], None),
-    }
+    aggregates: dict[str, Any] = {}
+    for i, (start, end) in enumerate(periods):
+        open_in_period = Q(status__in=COUNTED_STATUSES, marked_on__lte=end) & (
+            Q(closed_on__isnull=True) | Q(closed_on__gte=start)
+        )
+        resolved = Q(status=CaseStatus.CLOSED, outcome=Resolution.RESOLVED, closed_on__gte=start, closed_on__lte=end)
+        aggregates[f"in_period{i}"] = Count("id", filter=open_in_period)
+        aggregates[f"resolved{i}"] = Count("id", filter=open_in_period & resolved)
+        aggregates[f"taken{i}"] = Count("id", filter=Q(leader__isnull=False, taken_on__gte=start, taken_on__lte=end))
+    row = cases.order_by().aggregate(**aggregates)
+    return [
+        {
+            "backlog_resolution_rate": (row[f"resolved{i}"], row[f"in_period{i}"]),
+            "cases_in_charge": (row[f"taken{i}"], None),
+        }
+        for i in range(len(periods))
+    ]
 
 
-def reception_figures(view: View, start: dt.date, end: dt.date, today: dt.date | None = None) -> DeskFigures:
+def casework_figures(view: View, start: dt.date, end: dt.date) -> DeskFigures:
+    return casework_figures_for(view, [(start, end)])[0]
+
+
+def reception_figures_for(view: View, periods: list[Period], today: dt.date | None = None) -> list[DeskFigures]:
     """领导接访 批次/人次: visits at held sessions from ``sessions_visible_to`` (as the reception statistics);
-    领导接访落实率: held ÷ (held + missed + still planned for a past day), cancelled sessions left out."""
+    领导接访落实率: held ÷ (held + missed + still planned for a past day), cancelled sessions left out. Each period
+    by the day of the session; two aggregate queries for all the periods."""
     from xinfang.reception.models import SessionStatus, Visit
     from xinfang.reception.selectors import sessions_visible_to
 
     today = today or timeutil.today()
-    sessions = sessions_visible_to(view.user).filter(_narrow(view, "unit_path"), date__gte=start, date__lte=end)
+    sessions = sessions_visible_to(view.user).filter(_narrow(view, "unit_path"), _spanning("date", periods))
     held = sessions.filter(status=SessionStatus.HELD)
-    row = Visit.objects.filter(session__in=held.values("pk")).aggregate(batches=Count("id"), persons=Sum("head_count"))
     due = Q(status__in=(SessionStatus.HELD, SessionStatus.MISSED)) | Q(status=SessionStatus.PLANNED, date__lt=today)
-    kept = sessions.order_by().aggregate(
-        due=Count("id", filter=due), held=Count("id", filter=Q(status=SessionStatus.HELD))
-    )
-    return {
-        "leader_reception_batches": (row["batches"], None),
-        "leader_reception_persons": (int(row["persons"] or 0), None),
-        "leader_reception_held_rate": (kept["held"], kept["due"]),
-    }
+    visits: dict[str, Any] = {}
+    kept: dict[str, Any] = {}
+    for i, period in enumerate(periods):
+        on = _within("session__date", period)
+        visits[f"batches{i}"] = Count("id", filter=on)
+        visits[f"persons{i}"] = Sum("head_count", filter=on)
+        dated = _within("date", period)
+        kept[f"due{i}"] = Count("id", filter=dated & due)
+        kept[f"held{i}"] = Count("id", filter=dated & Q(status=SessionStatus.HELD))
+    row = Visit.objects.filter(session__in=held.values("pk")).aggregate(**visits)
+    sums = sessions.order_by().aggregate(**kept)
+    return [
+        {
+            "leader_reception_batches": (row[f"batches{i}"], None),
+            "leader_reception_persons": (int(row[f"persons{i}"] or 0), None),
+            "leader_reception_held_rate": (sums[f"held{i}"], sums[f"due{i}"]),
+        }
+        for i in range(len(periods))
+    ]
+
+
+def reception_figures(view: View, start: dt.date, end: dt.date, today: dt.date | None = None) -> DeskFigures:
+    return reception_figures_for(view, [(start, end)], today)[0]
 
 
 def _hot_issues(view: View) -> QuerySet[Any] | None:
@@ -252,13 +300,30 @@ def _latest_snapshot(issues: QuerySet[Any], end: dt.date) -> dt.date | None:
     return latest
 
 
-def insight_figures(view: View, start: dt.date, end: dt.date) -> DeskFigures:
-    """热点问题: the hot issues of the latest snapshot up to ``end`` in the viewer's regions (None: not their role)."""
+def insight_figures_for(view: View, periods: list[Period]) -> list[DeskFigures]:
+    """热点问题: the hot issues of the latest snapshot up to each period's end in the viewer's regions (None: not
+    their role); one query: the number of issues of each snapshot up to the last end."""
     issues = _hot_issues(view)
     if issues is None:
-        return {"hot_issues": (None, None)}
-    day = _latest_snapshot(issues, end)
-    return {"hot_issues": (issues.filter(snapshot_on=day).count() if day else 0, None)}
+        return [{"hot_issues": (None, None)} for _period in periods]
+    last_end = max(end for _start, end in periods)
+    counted = sorted(
+        issues.filter(snapshot_on__lte=last_end)
+        .order_by()
+        .values("snapshot_on")
+        .annotate(n=Count("id"))
+        .values_list("snapshot_on", "n"),
+        reverse=True,
+    )
+    out: list[DeskFigures] = []
+    for _start, end in periods:
+        n = next((n for day, n in counted if day <= end), 0)
+        out.append({"hot_issues": (n, None)})
+    return out
+
+
+def insight_figures(view: View, start: dt.date, end: dt.date) -> DeskFigures:
+    return insight_figures_for(view, [(start, end)])[0]
 
 
 def hot_issues_top(view: View, end: dt.date, limit: int = 10) -> list[dict[str, Any]]:
@@ -293,27 +358,36 @@ def hot_issues_top(view: View, end: dt.date, limit: int = 10) -> list[dict[str, 
     ]
 
 
-def portal_figures(view: View, start: dt.date, end: dt.date) -> DeskFigures:
-    """网上信访服务满意率 from the portal's ratings of the online service on petitions the viewer may see."""
+def portal_figures_for(view: View, periods: list[Period]) -> list[DeskFigures]:
+    """网上信访服务满意率 from the portal's ratings of the online service on petitions the viewer may see, for each
+    period (placed by the day first given), in one aggregate query."""
     from xinfang.portal.selectors import service_ratings_visible_to
 
     ratings = (
         service_ratings_visible_to(view.user)
-        .filter(_narrow(view, "petition__registering_unit__path"), rated_on__gte=start, rated_on__lte=end)
+        .filter(_narrow(view, "petition__registering_unit__path"), _spanning("rated_on", periods))
         .exclude(petition__in=accused_side_petitions(view.user))
     )
-    row = ratings.order_by().aggregate(
-        given=Count("id"), good=Count("id", filter=Q(value__in=["satisfied", "basically"]))
-    )
-    return {"online_service_satisfaction_rate": (row["good"], row["given"])}
+    aggregates: dict[str, Any] = {}
+    for i, period in enumerate(periods):
+        given = _within("rated_on", period)
+        aggregates[f"given{i}"] = Count("id", filter=given)
+        aggregates[f"good{i}"] = Count("id", filter=given & Q(value__in=["satisfied", "basically"]))
+    row = ratings.order_by().aggregate(**aggregates)
+    return [{"online_service_satisfaction_rate": (row[f"good{i}"], row[f"given{i}"])} for i in range(len(periods))]
 
 
+def portal_figures(view: View, start: dt.date, end: dt.date) -> DeskFigures:
+    return portal_figures_for(view, [(start, end)])[0]
+
+
+# Each desk's reader: (view, periods) → the desk's figures for each period, in as few queries as the desk allows.
 DESK_READERS: dict[str, Any] = {
-    "supervision": supervision_figures,
-    "casework": casework_figures,
-    "reception": reception_figures,
-    "insight": insight_figures,
-    "portal": portal_figures,
+    "supervision": supervision_figures_for,
+    "casework": casework_figures_for,
+    "reception": reception_figures_for,
+    "insight": insight_figures_for,
+    "portal": portal_figures_for,
 }
 
 
@@ -324,27 +398,56 @@ def desk_value(kpi: Kpi, pair: tuple[int | None, int | None]) -> float | int | N
     return None if not den else num / den
 
 
-def desk_figures(view: View, start: dt.date, end: dt.date, desks: Iterable[str] | None = None) -> DeskFigures:
-    out: DeskFigures = {}
+def desk_figures_for(view: View, periods: list[Period], desks: Iterable[str] | None = None) -> list[DeskFigures]:
+    """The desks' figures for each of ``periods`` (the kpis request's period, 环比 and 同比: one query per desk)."""
+    out: list[DeskFigures] = [{} for _period in periods]
     for desk in sorted(set(desks) if desks is not None else set(DESK_READERS)):
-        out.update(DESK_READERS[desk](view, start, end))
+        for figures_, read in zip(out, DESK_READERS[desk](view, periods), strict=True):
+            figures_.update(read)
+    return out
+
+
+def desk_figures(view: View, start: dt.date, end: dt.date, desks: Iterable[str] | None = None) -> DeskFigures:
+    return desk_figures_for(view, [(start, end)], desks)[0]
+
+
+def measure_sums_for(view: View, periods: list[Period], measures: Iterable[str]) -> list[dict[str, int]]:
+    """``measure_sums`` for each of ``periods``, in one query over the days from the first start to the last end."""
+    measures = sorted(set(measures))
+    sums = {f"s{i}": Sum("value", filter=_within("day", period)) for i, period in enumerate(periods)}
+    rows = _daily(view, min(p[0] for p in periods), max(p[1] for p in periods), measures).values("measure")
+    out: list[dict[str, int]] = [{} for _period in periods]
+    for measure, *totals in rows.annotate(**sums).values_list("measure", *sums):
+        for into, total in zip(out, totals, strict=True):
+            if total is not None:
+                into[measure] = int(total)
+    return out
+
+
+def figures_for_periods(view: View, periods: list[Period], *, live: bool = True) -> list[dict[str, float | int | None]]:
+    """Every KPI of the catalogue for each of ``periods``; the live figure (overdue_open), today's, in the first
+    period's figures only and only when ``live`` (None elsewhere). One rollup query and one per desk in all."""
+    needed = set().union(*(catalogue.measures_of(k) for k in catalogue.KPIS))
+    all_sums = measure_sums_for(view, periods, needed)
+    all_desks = desk_figures_for(view, periods)
+    overdue = overdue_open(view) if live else None
+    out: list[dict[str, float | int | None]] = []
+    for i, (sums, desks) in enumerate(zip(all_sums, all_desks, strict=True)):
+        figures_: dict[str, float | int | None] = {}
+        for kpi in catalogue.KPIS:
+            if kpi.live:
+                figures_[kpi.name] = overdue if i == 0 else None
+            elif kpi.desk:
+                figures_[kpi.name] = desk_value(kpi, desks[kpi.name])
+            else:
+                figures_[kpi.name] = catalogue.compute(kpi, sums)[0]
+        out.append(figures_)
     return out
 
 
 def figures(view: View, start: dt.date, end: dt.date, *, live: bool = True) -> dict[str, float | int | None]:
     """Every KPI of the catalogue for [start, end]; the live figure (overdue_open) only when ``live``."""
-    needed = set().union(*(catalogue.measures_of(k) for k in catalogue.KPIS))
-    sums = measure_sums(view, start, end, needed)
-    desks = desk_figures(view, start, end)
-    out: dict[str, float | int | None] = {}
-    for kpi in catalogue.KPIS:
-        if kpi.live:
-            out[kpi.name] = overdue_open(view) if live else None
-        elif kpi.desk:
-            out[kpi.name] = desk_value(kpi, desks[kpi.name])
-        else:
-            out[kpi.name] = catalogue.compute(kpi, sums)[0]
-    return out
+    return figures_for_periods(view, [(start, end)], live=live)[0]
 
 
 def year_before(day: dt.date) -> dt.date:
@@ -436,7 +539,7 @@ def series(view: View, kpi: Kpi, start: dt.date, end: dt.date, interval: str) ->
     return points
 
 
-MAX_DESK_POINTS = 60  # a desk figure's series is read period by period (one aggregate each)
+MAX_DESK_POINTS = 60  # a desk figure's series: one aggregate per point and figure, in one query per desk
 
 
 def _desk_series(view: View, kpi: Kpi, buckets: list[tuple[str, dt.date, dt.date]]) -> list[dict[str, Any]]:
@@ -447,8 +550,9 @@ def _desk_series(view: View, kpi: Kpi, buckets: list[tuple[str, dt.date, dt.date
             field="interval",
         )
     points = []
-    for label, first, last in buckets:
-        pair = desk_figures(view, first, last, [kpi.desk])[kpi.name]
+    read = desk_figures_for(view, [(first, last) for _label, first, last in buckets], [kpi.desk])
+    for (label, first, last), figures_ in zip(buckets, read, strict=True):
+        pair = figures_[kpi.name]
         points.append(
             {
                 "period": label,
@@ -538,10 +642,13 @@ def breakdown(
         else:
             qs = _facts(view, start, end, measures)
             field = {"area": "division_code", "category": "category_id"}.get(by, by)
-        for key, measure, total in (
-            qs.values_list(field, "measure").annotate(total=Sum("value")).values_list(field, "measure", "total")
-        ):
-            groups[key][measure] += int(total or 0)
+        # One row per group, a sum per measure (a national unit ranking: one row per unit, not per unit × measure).
+        ordered = sorted(measures)
+        totals = {f"m{i}": Sum("value", filter=Q(measure=m)) for i, m in enumerate(ordered)}
+        for key, *sums in qs.values(field).annotate(**totals).values_list(field, *totals):
+            group = groups[key]
+            for measure, total in zip(ordered, sums, strict=True):
+                group[measure] += int(total or 0)
         if by == "category":
             mapping = _category_at_level(groups.keys(), level)
             merged: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))

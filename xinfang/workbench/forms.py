@@ -26,14 +26,24 @@ from xinfang.core.errors import DomainError
 from xinfang.core.limits import is_id
 from xinfang.orgs.models import Level, Unit, UnitType, User
 from xinfang.petitions import selectors
-from xinfang.petitions.models import FIVE_QUESTION_CHANNELS, Attachment, Category, Channel, Nature, Petition, Petitioner
+from xinfang.petitions.models import (
+    FIVE_QUESTION_CHANNELS,
+    Attachment,
+    Category,
+    Channel,
+    Nature,
+    Petition,
+    Petitioner,
+    RatingTarget,
+    Satisfaction,
+)
 from xinfang.petitions.services import IntakeData, PetitionerData
 from xinfang.petitions.services.intake import FIVE_QUESTIONS
 from xinfang.petitions.workflow import State
 from xinfang.portal import selectors as portal
 from xinfang.supervision.models import WarningLevel
 from xinfang.workbench.actionforms import MultipleFileField
-from xinfang.workbench.selectors import Filters
+from xinfang.workbench.selectors import DRILL_PARAM_KEYS, Filters
 
 
 def _label(model: type[Model], name: str) -> Any:
@@ -62,6 +72,40 @@ class StaffAuthenticationForm(AuthenticationForm):
 
 
 # ---------------------------------------------------------------- inbox filters
+
+# The clocks a timeliness rate counts (``stats.facts.COUNTED_CLOCKS``), as the drill-down names them.
+CLOCK_KINDS = [
+    ("notice", _("Written notice of acceptance (告知)")),
+    ("handling", _("Handling, closed by a reply or an agreement (办结)")),
+]
+_DRILL_RANGES = (
+    ("stopped_from", "stopped_to"),
+    ("rated_from", "rated_to"),
+    ("served_from", "served_to"),
+    ("first_opinion_from", "first_opinion_to"),
+)
+
+
+class _TriState(forms.HiddenInput):
+    def format_value(self, value: Any) -> str | None:
+        if value is None or value == "":
+            return None
+        return "1" if value in (True, "1") else "0"
+
+
+class TriStateField(forms.Field):
+    """A hidden yes / no / either: "1" (yes), "0" (no), absent or empty (either); anything else is refused."""
+
+    widget = _TriState
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if value in (True, "1"):
+            return True
+        if value in (False, "0"):
+            return False
+        raise ValidationError(_("Give 1 (yes) or 0 (no)."), code="invalid")
 
 
 class InboxFilterForm(forms.Form):
@@ -100,9 +144,54 @@ class InboxFilterForm(forms.Form):
     current_unit = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     within = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     area = forms.RegexField(regex=r"^\d{2,12}$", required=False, widget=forms.HiddenInput)
+    # The rates' drill-down filters (考核 lines, the dashboards' rate charts), each with the figure's own predicate.
+    # Unlike the filters above, a refused value is an error naming the field (400) and the list is empty: a drill
+    # list that silently dropped its narrowing would claim to be what the figure counts and not be.
+    clock_kind = forms.ChoiceField(
+        label=_("Time limit counted"),
+        required=False,
+        choices=[("", _("All")), *CLOCK_KINDS],
+        widget=forms.HiddenInput,
+    )
+    stopped_from = forms.DateField(label=_("Time limit stopped from"), required=False, widget=forms.HiddenInput)
+    stopped_to = forms.DateField(label=_("Time limit stopped to"), required=False, widget=forms.HiddenInput)
+    late = TriStateField(label=_("Stopped after the due date"), required=False)
+    rating_target = forms.ChoiceField(
+        label=_("Rating of"), required=False, choices=[("", _("All")), *RatingTarget.choices], widget=forms.HiddenInput
+    )
+    rating_value = forms.MultipleChoiceField(
+        label=_("Rating"), required=False, choices=Satisfaction.choices, widget=forms.MultipleHiddenInput
+    )
+    rated_from = forms.DateField(label=_("Rated from"), required=False, widget=forms.HiddenInput)
+    rated_to = forms.DateField(label=_("Rated to"), required=False, widget=forms.HiddenInput)
+    served_from = forms.DateField(label=_("Reply served from"), required=False, widget=forms.HiddenInput)
+    served_to = forms.DateField(label=_("Reply served to"), required=False, widget=forms.HiddenInput)
+    rated = TriStateField(label=_("Rated"), required=False)
+    first_opinion_from = forms.DateField(label=_("First opinion issued from"), required=False, widget=forms.HiddenInput)
+    first_opinion_to = forms.DateField(label=_("First opinion issued to"), required=False, widget=forms.HiddenInput)
+    resolved = TriStateField(label=_("Resolved at first (初信初访化解)"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        for start, end in _DRILL_RANGES:
+            if d.get(start) and d.get(end) and d[start] > d[end]:
+                self.add_error(start, _("The start of the period must not be after its end."))
+        if (
+            not d.get("clock_kind")
+            and (d.get("stopped_from") or d.get("stopped_to") or d.get("late") is not None)
+            and "clock_kind" not in self.errors
+        ):
+            self.add_error("clock_kind", _("Choose the time limit counted: notice or handling."))
+        return d
+
+    def drill_errors(self) -> list[tuple[str, str]]:
+        """(field, message) of each refused drill-down value, in field order."""
+        self.is_valid()
+        return [(name, str(msg)) for name in DRILL_PARAM_KEYS for msg in self.errors.get(name, [])]
 
     def filters(self) -> Filters:
-        """The valid filters; an invalid one (an unknown channel in a hand-made link) is ignored, not fatal."""
+        """The valid filters; an invalid one (an unknown channel in a hand-made link) is ignored, not fatal — except
+        a drill-down filter of a rate: then ``invalid`` names it and the list is empty (see ``drill_errors``)."""
         self.is_valid()
         d = self.cleaned_data
         return Filters(
@@ -122,6 +211,21 @@ class InboxFilterForm(forms.Form):
             level=d.get("level", ""),
             supervised=bool(d.get("supervised")),
             backlog=bool(d.get("backlog")),
+            clock_kind=d.get("clock_kind") or "",
+            stopped_from=d.get("stopped_from"),
+            stopped_to=d.get("stopped_to"),
+            late=d.get("late"),
+            rating_target=d.get("rating_target") or "",
+            rating_values=tuple(d.get("rating_value") or ()),
+            rated_from=d.get("rated_from"),
+            rated_to=d.get("rated_to"),
+            served_from=d.get("served_from"),
+            served_to=d.get("served_to"),
+            rated=d.get("rated"),
+            first_opinion_from=d.get("first_opinion_from"),
+            first_opinion_to=d.get("first_opinion_to"),
+            resolved=d.get("resolved"),
+            invalid=tuple(sorted({name for name, _msg in self.drill_errors()})),
         )
 
     def drill_down(self) -> list[str]:
@@ -148,7 +252,51 @@ class InboxFilterForm(forms.Form):
                 .first()
             )
             out.append(format_lazy(_("Place of the problem: {}"), name or d["area"]))
+        out += self._rate_drill_down(d)
         return [str(x) for x in out]
+
+    def _rate_drill_down(self, d: dict[str, Any]) -> list[Any]:
+        """The rates' drill-down filters in words (no query)."""
+        out: list[Any] = []
+        if d.get("clock_kind"):
+            text = format_lazy(_("{}, stopped {}"), dict(CLOCK_KINDS)[d["clock_kind"]], _period(d, "stopped"))
+            if d.get("late") is not None:
+                text = format_lazy("{} · {}", text, _("late") if d["late"] else _("on time"))
+            out.append(text)
+        if d.get("rating_target") or d.get("rating_value") or d.get("rated_from") or d.get("rated_to"):
+            target = RatingTarget(d["rating_target"]).label if d.get("rating_target") else _("either target")
+            values = (
+                " / ".join(str(Satisfaction(v).label) for v in d["rating_value"])
+                if d.get("rating_value")
+                else _("any value")
+            )
+            out.append(format_lazy(_("Rating of {} ({}), recorded {}"), target, values, _period(d, "rated")))
+        if d.get("served_from") or d.get("served_to") or d.get("rated") is not None:
+            text = format_lazy(_("Reply served {}"), _period(d, "served"))
+            if d.get("rated") is not None:
+                text = format_lazy("{} · {}", text, _("rated") if d["rated"] else _("not rated"))
+            out.append(text)
+        if d.get("first_opinion_from") or d.get("first_opinion_to") or d.get("resolved") is not None:
+            text = format_lazy(_("First-time petition, first opinion issued {}"), _period(d, "first_opinion"))
+            if d.get("resolved") is not None:
+                text = format_lazy(
+                    "{} · {}",
+                    text,
+                    _("no review and no later repeat") if d["resolved"] else _("reviewed (复查) or raised again"),
+                )
+            out.append(text)
+        return out
+
+
+def _period(d: dict[str, Any], prefix: str) -> Any:
+    start, end = d.get(f"{prefix}_from"), d.get(f"{prefix}_to")
+    if start and end:
+        return format_lazy(_("from {} to {}"), start.isoformat(), end.isoformat())
+    if start:
+        return format_lazy(_("on or after {}"), start.isoformat())
+    if end:
+        return format_lazy(_("on or before {}"), end.isoformat())
+    return _("at any time")
 
 
 # ---------------------------------------------------------------- registration

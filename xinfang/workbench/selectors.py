@@ -32,6 +32,7 @@ from xinfang.petitions.identity import id_number_is_valid
 from xinfang.petitions.models import (
     Category,
     Clock,
+    Document,
     Nature,
     Petition,
     PetitionAccess,
@@ -41,6 +42,7 @@ from xinfang.petitions.models import (
 )
 from xinfang.petitions.workflow import OPEN_STATES, State
 from xinfang.search import selectors as search_selectors
+from xinfang.stats import facts
 from xinfang.supervision.models import OPEN_ORDER_STATUSES, SupervisionOrder
 from xinfang.supervision.selectors import with_levels
 from xinfang.workbench.models import SavedView
@@ -168,10 +170,43 @@ class Filters:
     level: str = ""  # a warning level of a counting clock (supervision thresholds): due_soon, overdue, severe
     supervised: bool = False  # 督办: an open supervision order on the petition
     backlog: bool = False  # 积案 / 重点: a confirmed, active casework case
+    # The drill-down filters of the rates (考核 lines, the dashboards' rate charts): each places a petition by the
+    # event its figure counts, with the figure's own predicate (``xinfang.stats.facts``). See docs/assessment.md.
+    clock_kind: str = ""  # "notice" (按期受理告知率) or "handling" (按期办结率): a counted clock …
+    stopped_from: dt.date | None = None  # … stopped on or after this day
+    stopped_to: dt.date | None = None  # … and on or before this one
+    late: bool | None = None  # … after its due date (True) or on time (False); None: either
+    rating_target: str = ""  # a rating (满意率) of this target (RatingTarget), "" for either …
+    rating_values: tuple[str, ...] = ()  # … with one of these values (Satisfaction), () for any …
+    rated_from: dt.date | None = None  # … recorded on or after this (local) day
+    rated_to: dt.date | None = None  # … and on or before this one
+    served_from: dt.date | None = None  # 参评率: the written reply or agreement served on or after this day …
+    served_to: dt.date | None = None  # … and on or before this one
+    rated: bool | None = None  # … with at least one rating (True) or none (False); None: either
+    first_opinion_from: dt.date | None = None  # 初信初访化解率: first-time, first opinion issued on or after …
+    first_opinion_to: dt.date | None = None  # … and on or before this day
+    resolved: bool | None = None  # … with no 复查 and no later repeat (True), or with one (False); None: either
+    invalid: tuple[str, ...] = ()  # drill-down fields whose values were refused: the list is then empty
 
     @property
     def any(self) -> bool:
-        return any(getattr(self, f.name) for f in fields(self))
+        return any(getattr(self, f.name) != f.default for f in fields(self))
+
+    @property
+    def clock_filter(self) -> bool:
+        return bool(self.clock_kind)
+
+    @property
+    def rating_filter(self) -> bool:
+        return bool(self.rating_target or self.rating_values or self.rated_from or self.rated_to)
+
+    @property
+    def reply_filter(self) -> bool:
+        return self.served_from is not None or self.served_to is not None or self.rated is not None
+
+    @property
+    def first_opinion_filter(self) -> bool:
+        return self.first_opinion_from is not None or self.first_opinion_to is not None or self.resolved is not None
 
 
 def category_and_descendants(category_id: int) -> list[int]:
@@ -233,8 +268,61 @@ def apply_filters(qs: QuerySet[Petition], user: User, filters: Filters) -> Query
         from xinfang.casework.models import ACTIVE_STATUSES, BacklogCase
 
         qs = qs.filter(Exists(BacklogCase.objects.filter(petition_id=OuterRef("pk"), status__in=ACTIVE_STATUSES)))
+    qs = _apply_rate_filters(qs, filters)
     if filters.q.strip():
         qs = qs.filter(search_q(user, filters.q))
+    return qs
+
+
+def _day_range(field: str, start: dt.date | None, end: dt.date | None) -> Q:
+    q = Q()
+    if start is not None:
+        q &= Q(**{f"{field}__gte": start})
+    if end is not None:
+        q &= Q(**{f"{field}__lte": end})
+    return q
+
+
+def _apply_rate_filters(qs: QuerySet[Petition], filters: Filters) -> QuerySet[Petition]:
+    """The rates' drill-down filters: correlated EXISTS on the (petition, kind) indexes of clocks and documents
+    and the (petition, target, stage) unique index of ratings; each with the KPI's own predicate (stats.facts)."""
+    if filters.invalid:
+        return qs.none()  # a refused value never widens the list to everything
+    if filters.clock_filter:
+        clocks = Clock.objects.filter(
+            facts.COUNTED_CLOCKS[filters.clock_kind],
+            _day_range("stopped_on", filters.stopped_from, filters.stopped_to),
+            petition_id=OuterRef("pk"),
+        )
+        if filters.late is not None:
+            clocks = clocks.exclude(facts.CLOCK_ON_TIME) if filters.late else clocks.filter(facts.CLOCK_ON_TIME)
+        qs = qs.filter(Exists(clocks))
+    if filters.rating_filter:
+        ratings = Rating.objects.filter(petition_id=OuterRef("pk"))
+        if filters.rating_target:
+            ratings = ratings.filter(target=filters.rating_target)
+        if filters.rating_values:
+            ratings = ratings.filter(value__in=sorted(filters.rating_values))
+        if filters.rated_from is not None or filters.rated_to is not None:
+            ratings = ratings.annotate(day=facts.rating_day()).filter(
+                _day_range("day", filters.rated_from, filters.rated_to)
+            )
+        qs = qs.filter(Exists(ratings))
+    if filters.reply_filter:
+        qs = qs.filter(
+            _day_range("reply_served_on", filters.served_from, filters.served_to), reply_served_on__isnull=False
+        )
+        if filters.rated is not None:
+            qs = qs.filter(facts.rated_q()) if filters.rated else qs.exclude(facts.rated_q())
+    if filters.first_opinion_filter:
+        opinions = Document.objects.filter(facts.opinions_q(), petition_id=OuterRef("pk"))
+        first = Subquery(opinions.order_by().values("petition_id").annotate(first=Min("issued_on")).values("first"))
+        qs = qs.filter(facts.FIRST_TIME).annotate(first_opinion_on=first)
+        qs = qs.filter(_day_range("first_opinion_on", filters.first_opinion_from, filters.first_opinion_to))
+        qs = qs.filter(first_opinion_on__isnull=False)
+        if filters.resolved is not None:
+            resolved = facts.first_time_resolved_q()
+            qs = qs.filter(resolved) if filters.resolved else qs.exclude(resolved)
     return qs
 
 
@@ -484,6 +572,24 @@ def unit_staff(unit_id: int) -> list[User]:
 
 # ---------------------------------------------------------------- saved views and columns
 
+# The query-string names of the rates' drill-down filters (parsed in ``workbench.forms.InboxFilterForm``).
+DRILL_PARAM_KEYS = (
+    "clock_kind",
+    "stopped_from",
+    "stopped_to",
+    "late",
+    "rating_target",
+    "rating_value",
+    "rated_from",
+    "rated_to",
+    "served_from",
+    "served_to",
+    "rated",
+    "first_opinion_from",
+    "first_opinion_to",
+    "resolved",
+)
+
 # The inbox's optional columns (编号 always shows: it is the link). Stored in a view's params as ``cols``.
 COLUMNS: tuple[tuple[str, Promise], ...] = (
     ("title", _("Title")),
@@ -516,6 +622,7 @@ VIEW_PARAM_KEYS = frozenset(
         "current_unit",
         "within",
         "area",
+        *DRILL_PARAM_KEYS,
     }
 )
 

@@ -73,8 +73,11 @@ def test_scheme_page_links_each_rate_to_the_petitions_and_exports_open(personas:
     c.force_login(personas.city_dept_head)
     page = c.get(f"/workbench/assessment/schemes/{scheme.pk}/")
     assert page.status_code == 200
-    # A rate opens the petitions the unit or a unit below it dealt with: the population the figure counts.
-    assert f"/workbench/?tab=all&amp;within={tree.housing.pk}" in page.content.decode()
+    # A rate opens the petitions of the unit or a unit below it that the figure counted in the period.
+    assert (
+        f"/workbench/?tab=all&amp;within={tree.housing.pk}&amp;clock_kind=handling"
+        "&amp;stopped_from=2025-01-01&amp;stopped_to=2025-12-31" in page.content.decode()
+    )
     assert f"/workbench/casework/?unit={tree.housing.pk}" in page.content.decode()
     csv = c.get(f"/workbench/assessment/schemes/{scheme.pk}/export.csv")
     assert csv.status_code == 200 and "37.0" in csv.content.decode("utf-8-sig")

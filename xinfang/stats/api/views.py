@@ -43,14 +43,18 @@ class KpisView(_StatsView):
     def get(self, request: Request) -> Response:
         view, start, end = self.common(request)
         periods = selectors.comparison_periods(start, end)
+        # The period, 环比 and 同比 together: one rollup query and one query per desk for the three.
+        now, previous, year_ago = selectors.figures_for_periods(
+            view, [(start, end), periods["previous"], periods["year_ago"]]
+        )
         return Response(
             {
                 "from": start,
                 "to": end,
                 "unit": view.unit.pk if view.unit else None,
-                "figures": selectors.figures(view, start, end),
-                "previous": selectors.figures(view, *periods["previous"], live=False),
-                "year_ago": selectors.figures(view, *periods["year_ago"], live=False),
+                "figures": now,
+                "previous": previous,
+                "year_ago": year_ago,
                 "previous_period": list(periods["previous"]),
                 "year_ago_period": list(periods["year_ago"]),
                 "definitions": {k.name: str(k.definition) for k in catalogue.KPIS},

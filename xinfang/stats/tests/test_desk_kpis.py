@@ -231,3 +231,52 @@ def test_leader_reception_held_rate_counts_held_over_held_missed_and_past_planne
     assert selectors.reception_figures(view, FROM, TO, dt.date(2026, 3, 25))["leader_reception_held_rate"] == (1, 2)
     assert selectors.reception_figures(view, FROM, TO, TODAY)["leader_reception_held_rate"] == (1, 3)
     assert figures(personas.outsider)["leader_reception_held_rate"] is None  # no session of its own: no rate
+
+
+FEBRUARY, APRIL = (dt.date(2026, 2, 1), dt.date(2026, 2, 28)), (dt.date(2026, 4, 1), dt.date(2026, 4, 30))
+
+
+def test_one_read_of_several_periods_counts_each_period_by_its_own_rows(personas: Any, world: Any) -> None:
+    """The kpis request reads its period, 环比 and 同比 in one query per desk: each period counts only its own
+    rows (orders by the day of issue, Art. 40; visits by the session's day, Art. 18; the latest snapshot up to
+    each period's end)."""
+    periods = [(FROM, TO), FEBRUARY, APRIL]
+    city = selectors.View(personas.supervisor, None)
+    orders = selectors.supervision_figures_for(city, periods, TODAY)
+    # March: orders 1–4 and 6; February: order 5 (replied on its due date); April: none.
+    assert [o["supervision_orders"] for o in orders] == [(5, None), (1, None), (0, None)]
+    assert [o["supervision_on_time_reply_rate"] for o in orders] == [(2, 4), (1, 1), (0, 0)]
+    assert [h["hot_issues"] for h in selectors.insight_figures_for(city, periods)] == [(2, None), (0, None), (3, None)]
+    county = selectors.View(personas.registrar_a, None)
+    visits = selectors.reception_figures_for(county, periods, TODAY)
+    assert [v["leader_reception_batches"] for v in visits] == [(2, None), (0, None), (1, None)]
+    assert [v["leader_reception_persons"] for v in visits] == [(6, None), (0, None), (2, None)]
+    cases = selectors.casework_figures_for(county, periods)
+    assert [c["cases_in_charge"] for c in cases] == [(1, None), (1, None), (0, None)]  # taken 2 March, 10 February
+
+
+def test_figures_for_several_periods_equal_each_period_read_alone(personas: Any, world: Any) -> None:
+    periods = [(FROM, TO), FEBRUARY, APRIL, (dt.date(2026, 3, 15), dt.date(2026, 4, 20))]  # the last overlaps two
+    for user in (personas.supervisor, personas.registrar_a, personas.outsider):
+        view = selectors.View(user, None)
+        together = selectors.figures_for_periods(view, periods)
+        alone = [selectors.figures(view, start, end, live=i == 0) for i, (start, end) in enumerate(periods)]
+        assert together == alone
+        assert together[0]["overdue_open"] is not None and together[1]["overdue_open"] is None  # today's: once
+
+
+def test_kpis_api_compares_with_the_figures_of_the_previous_period_and_a_year_before(personas: Any, world: Any) -> None:
+    from rest_framework.test import APIClient
+
+    c = APIClient()
+    c.force_authenticate(personas.supervisor)
+    april = {"from": APRIL[0].isoformat(), "to": APRIL[1].isoformat()}
+    body = c.get("/api/v1/stats/kpis/", april).json()
+    view = selectors.View(personas.supervisor, None)
+    previous = selectors.figures(view, dt.date(2026, 3, 2), dt.date(2026, 3, 31), live=False)
+    assert body["previous_period"] == ["2026-03-02", "2026-03-31"]
+    assert body["previous"] == pytest.approx(previous)
+    assert body["previous"]["supervision_orders"] == 5  # orders 1–4 and 6: order 1 on 2 March, its first day
+    assert body["year_ago"] == pytest.approx(
+        selectors.figures(view, dt.date(2025, 4, 1), dt.date(2025, 4, 30), live=False)
+    )

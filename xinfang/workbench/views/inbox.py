@@ -153,8 +153,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "current_view": next((v for v in saved if v.pk == current_view), None),
         "view_query": first_page,
         "bulk": bulk_toolbar(user),
+        "drill_errors": [(name, form[name].label, message) for name, message in form.drill_errors()],
     }
-    return render(request, "workbench/inbox.html", context)
+    # A refused drill-down value (a hand-edited link from a figure): 400, naming the field; the list is empty.
+    status = 400 if filters.invalid else 200
+    return render(request, "workbench/inbox.html", context, status=status)
 
 
 def bulk_toolbar(user: User) -> dict[str, Any]:

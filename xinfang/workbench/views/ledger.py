@@ -29,7 +29,11 @@ def inbox_export(request: HttpRequest) -> HttpResponseBase:
     user = staff_user(request)
     today = timeutil.today()
     tab = wb.TABS_BY_KEY.get(request.GET.get("tab", "")) or wb.TABS_BY_KEY["all"]
-    filters = InboxFilterForm(request.GET).filters()
+    form = InboxFilterForm(request.GET)
+    filters = form.filters()
+    if filters.invalid:  # a hand-edited drill-down value: refused as on screen, never an empty file that looks right
+        field, message = form.drill_errors()[0]
+        return HttpResponse(f"{field}: {message}", status=400, content_type="text/plain; charset=utf-8")
     qs = wb.apply_filters(wb.tab_queryset(user, tab, today), user, filters)
     qs = wb.sorted_rows(qs, wb.Sort.parse(request.GET.get("sort")))  # the list's order
     name = f"台账-{tab.key}-{today.isoformat()}"
