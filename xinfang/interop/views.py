@@ -31,8 +31,8 @@ from xinfang.core.errors import DomainError, InvalidInput
 from xinfang.core.limits import is_id
 from xinfang.interop import open311, selectors
 from xinfang.petitions import services
-from xinfang.petitions.api.views import NUMBER_SHAPE, PublicSubmitThrottle, PublicTrackThrottle
-from xinfang.petitions.models import Category, Channel, Nature
+from xinfang.petitions.api.views import PublicSubmitThrottle, PublicTrackThrottle
+from xinfang.petitions.models import NUMBER_SHAPE, Category, Channel, Nature
 from xinfang.petitions.selectors import petition_dept_for_division
 from xinfang.petitions.services.intake import IntakeData, PetitionerData
 from xinfang.petitions.workflow import OPEN_STATES

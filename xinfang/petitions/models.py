@@ -8,6 +8,7 @@ ones carry partial indexes on their due dates, so overdue and 临期 lists are i
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from django.conf import settings
@@ -126,6 +127,10 @@ def hash_tracking_code(code: str) -> str:
     The codes are random with about 60 bits of entropy, so a fast keyed hash suffices (no password KDF needed).
     """
     return hashlib.sha256(f"{settings.SECRET_KEY}:{code.strip().upper()}".encode()).hexdigest()
+
+
+#: The shape of a 编号 (unit code-year-serial): a query of this shape is answered by the unique index alone.
+NUMBER_SHAPE = re.compile(r"^[0-9A-Za-z]{4,16}-\d{4}-[0-9A-Za-z]{4,8}$")
 
 
 class Petition(models.Model):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -35,10 +34,8 @@ from xinfang.core.throttling import ClientIdentMixin, guess_failed, guess_wait
 from xinfang.orgs.models import User
 from xinfang.petitions import selectors, services
 from xinfang.petitions.api import serializers as s
-from xinfang.petitions.models import Category, Clock, Petition
+from xinfang.petitions.models import NUMBER_SHAPE, Category, Clock, Petition
 from xinfang.petitions.workflow import Action
-
-NUMBER_SHAPE = re.compile(r"^[0-9A-Za-z]{4,16}-\d{4}-[0-9A-Za-z]{4,8}$")  # 编号: unit code-year-serial
 
 
 class PublicSubmitThrottle(ClientIdentMixin, SimpleRateThrottle):

@@ -11,6 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Q
 from django.urls import reverse
 
 from xinfang.petitions.services import PetitionerData
@@ -159,3 +160,36 @@ def test_the_index_is_the_vendors_full_text_index():
         else:
             cur.execute("SELECT sql FROM sqlite_master WHERE name = 'search_fts'")
             assert "fts5" in cur.fetchone()[0]
+
+
+def test_a_number_is_answered_by_its_index_alone(personas, corpus):
+    """A 编号-shaped query matches that petition only — never the words its parts happen to share with others."""
+    _wages, deposit, noise = corpus
+    assert search.search_petitions(personas.registrar_a, noise.number.lower()) == [noise.pk]
+    assert str(search.search_q(personas.registrar_a, deposit.number)) == str(Q(number=deposit.number))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's estimate is PostgreSQL's")
+def test_a_common_word_is_probed_newest_first_with_the_same_answer(personas, corpus, monkeypatch):
+    """A word the planner expects in more documents than the threshold is matched by probing newest first (a
+    correlated EXISTS, fenced): the same rows as collecting every matching id, for the inbox and the ranked list."""
+    wages, deposit, noise = corpus
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchdocument")
+    user = personas.registrar_a
+    q = search.SearchQuery.parse("拖欠")
+    monkeypatch.setattr(search, "common_threshold", lambda documents: 10**9)
+    assert not search.is_common(q)
+    rare_sql = str(search.petitions_visible_to(user).filter(search.search_q(user, "拖欠")).query)
+    rare = list(search.petitions_visible_to(user).filter(search.search_q(user, "拖欠")).order_by("-pk"))
+    monkeypatch.setattr(search, "common_threshold", lambda documents: 0)
+    assert search.is_common(q)
+    common_qs = search.petitions_visible_to(user).filter(search.search_q(user, "拖欠"))
+    assert "OFFSET 0" in str(common_qs.query) and "OFFSET 0" not in rare_sql
+    assert list(common_qs.order_by("-pk")) == rare == [deposit, wages]
+    # ranked: relevance within the newest matches (here all of them): the title match first
+    assert search.search_petitions(user, "拖欠") == [wages.pk, deposit.pk]
+    monkeypatch.setattr(search, "RANK_WINDOW", 1)  # only the newest match is ranked
+    assert search.search_petitions(user, "拖欠") == [deposit.pk]
+    # a phrase takes the same path: adjacent words only
+    assert search.search_petitions(user, "“夜间施工”") == [deposit.pk] and noise.pk not in rare
