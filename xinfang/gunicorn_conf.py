@@ -78,6 +78,12 @@ def post_worker_init(worker: object) -> None:
     """Load the word-segmentation dictionary before the worker takes requests: the search index segments every
     submission (xinfang.search), and jieba otherwise loads it lazily on a worker's first petition — seconds for
     the citizen who happens to submit it, again after every restart or recycle."""
+    import gc
+
     import jieba
 
     jieba.initialize()
+    # The application and the dictionary are loaded now and live as long as the worker: leave them out of every
+    # later collection. A full collection of them took 200–370 ms on a 2-core machine and fell on whichever
+    # request crossed the threshold (docs/benchmarks.md, Statistics: the worst p95 of the unit ranking).
+    gc.freeze()
