@@ -507,6 +507,10 @@ def rebuild(*, batch: int = 5000) -> int:
         with connection.cursor() as cursor:
             for name, value in _REBUILD_SETTINGS.items():
                 cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+            # Dropping a foreign key alters the table it references (petitions, units), which PostgreSQL refuses
+            # while that table has deferred checks pending in this transaction — as when rows were written before
+            # the rebuild in the same transaction (generate_petitions, a test). Check them now; deferred again below.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         restore = _drop_secondary_keys([m._meta.db_table for m in (StatFact, StatDaily, PetitionStatState)])
     sums = _Sums(qn(StatFact._meta.db_table), qn(StatDaily._meta.db_table))
     count = 0
@@ -520,6 +524,7 @@ def rebuild(*, batch: int = 5000) -> int:
         with connection.cursor() as cursor:
             for statement in restore:
                 cursor.execute(statement)
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's keys are all INITIALLY DEFERRED
             for model in (StatFact, StatDaily, PetitionStatState):
                 cursor.execute(f"ANALYZE {qn(model._meta.db_table)}")
     return count
