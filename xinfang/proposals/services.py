@@ -407,3 +407,11 @@ def proposal_from_petition(*, petition: Petition, actor: User, reason: str) -> P
     _event(proposal, Action.FROM_PETITION, actor, "", data)
     _open_clock(proposal, ClockKind.REFER, unit, today)
     return proposal
+
+
+def proposer_shown(user: User | Any, proposal: Proposal, surface: str) -> None:
+    """Record that ``user`` was shown the proposer's name and phone on ``surface`` (page or API): every caller who
+    may see a proposal sees its proposer, so each display of a named proposer is an audited identity read (Art. 30;
+    个人信息保护法); an anonymous proposal shows nobody and writes nothing."""
+    if not proposal.is_anonymous:
+        identity_read_record(user=user, proposal_ids=[proposal.pk], surface=surface)

@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xinfang.core.audit import identity_read_record
 from xinfang.core.errors import DomainError
 from xinfang.core.files import protected_file_response
 from xinfang.core.models import IdentitySurface
@@ -158,8 +157,7 @@ def _render_detail(
         form = bound if bound is not None and bound.prefix == a.value else action_form(a, user)
         action_forms.append((a, form))
     visible = selectors.proposals_visible_to(user)
-    if not proposal.is_anonymous:  # the page shows the proposer's name and phone to whoever may see the proposal
-        identity_read_record(user=user, proposal_ids=[proposal.pk], surface=IdentitySurface.PROPOSAL_PAGE)
+    services.proposer_shown(user, proposal, IdentitySurface.PROPOSAL_PAGE)
     return render(
         request,
         "proposals/detail.html",

@@ -50,7 +50,8 @@ def _rated(target: str, *values: str) -> tuple[str, ...]:
 
 
 _ALL = ("satisfied", "basically", "dissatisfied")
-_GOOD = ("satisfied", "basically")
+#: The ratings a 满意率 counts as satisfied (满意 and 基本满意); the dashboards' drill-down lists the same values.
+SATISFIED_VALUES = ("satisfied", "basically")
 
 KPIS: list[Kpi] = [
     Kpi(
@@ -119,7 +120,7 @@ KPIS: list[Kpi] = [
             "targets together, the share rated satisfied or basically satisfied (满意 + 基本满意) / all."
         ),
         "国信发〔2022〕11号",
-        _rated("*", *_GOOD),
+        _rated("*", *SATISFIED_VALUES),
         _rated("*", *_ALL),
     ),
     Kpi(
@@ -128,7 +129,7 @@ KPIS: list[Kpi] = [
         KpiUnit.RATE,
         _("As satisfaction_rate, over the ratings of the petition department (信访部门) only."),
         "国信发〔2022〕11号",
-        _rated("petition_dept", *_GOOD),
+        _rated("petition_dept", *SATISFIED_VALUES),
         _rated("petition_dept", *_ALL),
     ),
     Kpi(
@@ -137,7 +138,7 @@ KPIS: list[Kpi] = [
         KpiUnit.RATE,
         _("As satisfaction_rate, over the ratings of the responsible unit only."),
         "国信发〔2022〕11号",
-        _rated("responsible_unit", *_GOOD),
+        _rated("responsible_unit", *SATISFIED_VALUES),
         _rated("responsible_unit", *_ALL),
     ),
     Kpi(

@@ -235,7 +235,6 @@ def _base_params(view: selectors.View, rng: Range) -> dict[str, str]:
 COUNTED, NUMERATOR, REST = "counted", "numerator", "rest"
 PARTS = (COUNTED, NUMERATOR, REST)
 
-_GOOD = ("satisfied", "basically")
 _TARGETS = {
     "satisfaction_rate": "",
     "satisfaction_rate_petition_dept": "petition_dept",
@@ -272,7 +271,7 @@ def rate_drill_params(kpi: Kpi, start: dt.date, end: dt.date, part: str = COUNTE
         if _TARGETS[name]:
             params.append(("rating_target", _TARGETS[name]))
         if part == NUMERATOR:
-            return params + [("rating_value", v) for v in _GOOD]
+            return params + [("rating_value", v) for v in catalogue.SATISFIED_VALUES]
         if part == REST:
             return [*params, ("rating_value", "dissatisfied")]
         return params

@@ -15,7 +15,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from xinfang.core.api import staff_user
-from xinfang.core.audit import identity_read_record
 from xinfang.core.errors import InvalidInput
 from xinfang.core.models import IdentitySurface
 from xinfang.orgs.api.permissions import IsUnitMember
@@ -56,12 +55,8 @@ class ProposalViewSet(viewsets.ReadOnlyModelViewSet[Proposal]):
         return self._detail(self.get_object())
 
     def _detail(self, proposal: Proposal, code: int = status.HTTP_200_OK) -> Response:
-        """The proposal with its proposer's name and phone, as every caller who may see it gets them; a named
-        proposer shown is an audited identity read (Art. 30; 个人信息保护法), an anonymous one writes nothing."""
-        if not proposal.is_anonymous:
-            identity_read_record(
-                user=staff_user(self.request), proposal_ids=[proposal.pk], surface=IdentitySurface.API_PROPOSAL
-            )
+        """The proposal with its proposer's name and phone (an audited identity read: ``proposer_shown``)."""
+        services.proposer_shown(staff_user(self.request), proposal, IdentitySurface.API_PROPOSAL)
         return Response(s.ProposalDetailSerializer(proposal).data, status=code)
 
     def _answer(self, proposal: Proposal) -> Response:
