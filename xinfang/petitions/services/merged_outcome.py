@@ -76,6 +76,16 @@ def require_shared_window(primary: Petition, kind: ClockKind, what: str, article
     return require_window_open(primary, kind, what, article)
 
 
+def require_petitioner_window(
+    petition: Petition, primary: Petition | None, kind: ClockKind, what: str, article: str
+) -> Clock | None:
+    """The petitioner's window of ``kind`` must be open: their own, or — for a merged item (``primary`` given) — the
+    primary's as it stands for them (``require_shared_window``). Raises the window's refusal citing ``article``."""
+    if primary is not None:
+        return require_shared_window(primary, kind, what, article)
+    return require_window_open(petition, kind, what, article)
+
+
 def merged_rating_stage(primary: Petition) -> State:
     """Which opinion a merged item's rating is about: the 复查 opinion once one was served, else the reply."""
     return State.REVIEWED if primary.review_served_on is not None else State.REPLIED

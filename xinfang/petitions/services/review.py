@@ -28,7 +28,6 @@ from xinfang.petitions.services.common import (
     recompute_due,
     record,
     require,
-    require_window_open,
     running_clock,
     set_holder,
     stop_clocks,
@@ -38,7 +37,7 @@ from xinfang.petitions.services.merged_outcome import (
     merged_primary,
     merged_rating_stage,
     merged_review_terms,
-    require_shared_window,
+    require_petitioner_window,
 )
 from xinfang.petitions.workflow import Action, State
 
@@ -63,12 +62,11 @@ def petition_rate(*, petition: Petition, actor: User | None, target: str, value:
         unit = handling
     else:
         raise InvalidInput(_("Choose what you are rating."), field="target")
+    require_petitioner_window(petition, primary, ClockKind.RATING_WINDOW, str(_("Rating")), "国信发〔2022〕11号")
     if primary is not None:
-        require_shared_window(primary, ClockKind.RATING_WINDOW, str(_("Rating")), "国信发〔2022〕11号")
         stage = merged_rating_stage(primary)
         grant_rated_unit(petition, unit)
     else:
-        require_window_open(petition, ClockKind.RATING_WINDOW, str(_("Rating")), "国信发〔2022〕11号")
         stage = State.REVIEWED if petition.state in {State.REVIEWED, State.TERMINATED} else State.REPLIED
     if Rating.objects.filter(petition=petition, target=target, stage=stage).exists():
         raise RuleViolation(_("You have already rated this reply."), code="already_rated")
@@ -120,11 +118,7 @@ def petition_request_review(*, petition: Petition, actor: User | None, reason: s
     require(petition, Action.REQUEST_REVIEW, actor)
     # 并案: a merged item's petitioner has their own 30 days from the primary's reply (merged_outcome).
     primary = merged_primary(petition)
-    what = str(_("Requesting a review"))
-    if primary is not None:
-        require_shared_window(primary, ClockKind.REVIEW_WINDOW, what, "Art. 35")
-    else:
-        require_window_open(petition, ClockKind.REVIEW_WINDOW, what, "Art. 35")
+    require_petitioner_window(petition, primary, ClockKind.REVIEW_WINDOW, str(_("Requesting a review")), "Art. 35")
     if not reason.strip():
         raise InvalidInput(_("Say why you disagree with the opinion."), field="reason")
     if primary is not None:
@@ -154,10 +148,7 @@ def petition_request_recheck(*, petition: Petition, actor: User | None, reason: 
     require(petition, Action.REQUEST_RECHECK, actor)
     primary = merged_primary(petition)  # 并案: as for 复查 above, on the primary's 复查 opinion
     what = str(_("Requesting a re-examination"))
-    if primary is not None:
-        require_shared_window(primary, ClockKind.RECHECK_WINDOW, what, "Art. 36")
-    else:
-        require_window_open(petition, ClockKind.RECHECK_WINDOW, what, "Art. 36")
+    require_petitioner_window(petition, primary, ClockKind.RECHECK_WINDOW, what, "Art. 36")
     if not reason.strip():
         raise InvalidInput(_("Say why you disagree with the review opinion."), field="reason")
     if primary is not None:
