@@ -1,6 +1,6 @@
-"""Browser test of the workbench search by phone (issue 12): a registrar types a petitioner's phone number and the
-petition registered with that phone is the row listed; another phone finds nothing. The phone column is encrypted,
-so the exact match goes through its keyed hash (``xinfang.search.selectors.search_q``)."""
+"""Browser test of the workbench search by phone (issue 11, Acceptance): a registrar types a petitioner's phone
+number and the petition registered with that phone is the row listed; another phone finds nothing. The phone column
+is encrypted, so the exact match goes through its keyed hash (``xinfang.search.selectors.search_q``)."""
 
 from __future__ import annotations
 
