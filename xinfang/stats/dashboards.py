@@ -240,13 +240,15 @@ _TARGETS = {
     "satisfaction_rate_petition_dept": "petition_dept",
     "satisfaction_rate_responsible_unit": "responsible_unit",
 }
+# 满意率 counts 满意 and 基本满意 alike (stats.catalogue.SATISFIED_VALUES): the numerator's word says so.
+_SATISFIED = gettext_lazy("satisfied or basically satisfied")
 # The word for each part, by KPI: (numerator, rest).
 PART_LABELS: dict[str, tuple[Promise, Promise]] = {
     "on_time_acceptance_rate": (gettext_lazy("on time"), gettext_lazy("late")),
     "on_time_closing_rate": (gettext_lazy("on time"), gettext_lazy("late")),
-    "satisfaction_rate": (gettext_lazy("satisfied"), gettext_lazy("dissatisfied")),
-    "satisfaction_rate_petition_dept": (gettext_lazy("satisfied"), gettext_lazy("dissatisfied")),
-    "satisfaction_rate_responsible_unit": (gettext_lazy("satisfied"), gettext_lazy("dissatisfied")),
+    "satisfaction_rate": (_SATISFIED, gettext_lazy("dissatisfied")),
+    "satisfaction_rate_petition_dept": (_SATISFIED, gettext_lazy("dissatisfied")),
+    "satisfaction_rate_responsible_unit": (_SATISFIED, gettext_lazy("dissatisfied")),
     "rating_participation_rate": (gettext_lazy("rated"), gettext_lazy("not rated")),
     "first_time_resolution_rate": (gettext_lazy("resolved"), gettext_lazy("not resolved")),
 }
