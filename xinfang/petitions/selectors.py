@@ -12,7 +12,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from xinfang.core.articles import article_text
 from xinfang.core.limits import is_id
 from xinfang.orgs.models import User, path_upper_bound
 from xinfang.petitions.models import Clock, Nature, Petition, PetitionAccess
@@ -149,12 +151,29 @@ def allowed_actions(user: User, petition: Petition) -> list[Action]:
     return result
 
 
+def window_right(action: Action, clock: Any, article: str, is_open: bool) -> dict[str, Any]:
+    """One of the petitioner's rights bound to a window clock (复查, 复核, rating), as the track page and the API show
+    it: open until its due date, or closed with the date, the period and the article that set it."""
+    entry: dict[str, Any] = {
+        "action": str(action),
+        "label": str(action.label),
+        "available": is_open,
+        "until": clock.due.isoformat(),
+        "article": article,
+    }
+    if not is_open:
+        entry["reason"] = _("Closed on %(due)s: the period is %(days)s days from %(start)s (%(article)s).") % {
+            "due": clock.due.isoformat(),
+            "days": clock.days,
+            "start": clock.start.isoformat(),
+            "article": article_text(article),
+        }
+    return entry
+
+
 def petitioner_rights(petition: Petition, today: dt.date | None = None) -> list[dict[str, Any]]:
     """What the petitioner may do now, and for each right that has passed, the date it closed and why."""
-    from django.utils.translation import gettext as _
-
     from xinfang.core import timeutil
-    from xinfang.core.articles import article_text
     from xinfang.deadlines.rules import ClockKind
     from xinfang.petitions.workflow import OPEN_STATES, State
 
@@ -166,22 +185,7 @@ def petitioner_rights(petition: Petition, today: dt.date | None = None) -> list[
         clock = clocks.get(kind)
         if clock is None or petition.state not in states:
             return
-        is_open = clock.stopped_on is None and today <= clock.due
-        entry: dict[str, Any] = {
-            "action": str(action),
-            "label": str(action.label),
-            "available": is_open,
-            "until": clock.due.isoformat(),
-            "article": article,
-        }
-        if not is_open:
-            entry["reason"] = _("Closed on %(due)s: the period is %(days)s days from %(start)s (%(article)s).") % {
-                "due": clock.due.isoformat(),
-                "days": clock.days,
-                "start": clock.start.isoformat(),
-                "article": article_text(article),
-            }
-        rights.append(entry)
+        rights.append(window_right(action, clock, article, clock.stopped_on is None and today <= clock.due))
 
     window(Action.REQUEST_REVIEW, ClockKind.REVIEW_WINDOW, "Art. 35", {State.REPLIED})
     window(Action.REQUEST_RECHECK, ClockKind.RECHECK_WINDOW, "Art. 36", {State.REVIEWED})

@@ -44,7 +44,12 @@ from xinfang.petitions.models import (
     ReviewOutcome,
     Satisfaction,
 )
-from xinfang.petitions.selectors import petition_dept_for_division, petitioner_rights, petitions_visible_to
+from xinfang.petitions.selectors import (
+    petition_dept_for_division,
+    petitioner_rights,
+    petitions_visible_to,
+    window_right,
+)
 from xinfang.petitions.services.merged_outcome import (
     ANSWERED_STATES,
     merged_primary,
@@ -485,21 +490,7 @@ def merged_outcome(petition: Petition, today: dt.date) -> MergedOutcome | None:
         if clock is None:
             continue
         is_open = shared_window_open(clock, today) and (answered or action == Action.RATE)
-        entry: dict[str, Any] = {
-            "action": str(action),
-            "label": str(action.label),
-            "available": is_open,
-            "until": clock.due.isoformat(),
-            "article": article,
-        }
-        if not is_open:
-            entry["reason"] = _("Closed on %(due)s: the period is %(days)s days from %(start)s (%(article)s).") % {
-                "due": clock.due.isoformat(),
-                "days": clock.days,
-                "start": clock.start.isoformat(),
-                "article": article_text(article),
-            }
-        rights[str(action)] = entry
+        rights[str(action)] = window_right(action, clock, article, is_open)
     labels: dict[str, Any] = {**dict(Outcome.choices), **dict(ReviewOutcome.choices)}
     outcome = document.outcome if document is not None else primary.outcome
     handling = primary.handling_unit
