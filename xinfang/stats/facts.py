@@ -259,22 +259,30 @@ def daily(delta: dict[RowKey, int]) -> dict[DailyKey, int]:
     return out
 
 
+# Bound parameters per statement: SQLite's default limit is 32,766 (PostgreSQL's 65,535).
+_MAX_PARAMS = 30_000
+
+
 def _upsert(table_name: str, columns: str, keys: dict[Any, int], chunk: int) -> None:
     """Add {key: value} to ``table_name`` (ON CONFLICT … DO UPDATE, SQLite and PostgreSQL alike); drop zero rows.
 
-    Every key is (node_id, direct, measure, day ISO, …the other columns in ``columns`` order)."""
-    rows = [(*k[:3], dt.date.fromisoformat(k[3]), *k[4:], v) for k, v in keys.items() if v]
+    Every key is (node_id, direct, measure, day ISO, …the other columns in ``columns`` order). The rows go in one
+    multi-row statement per ``chunk`` (a registration's five rows: one statement, not five), sorted by key so that
+    every writer locks shared rows (the national node's day, say) in the same order and two never deadlock."""
+    rows = sorted((*k[:3], dt.date.fromisoformat(k[3]), *k[4:], v) for k, v in keys.items() if v)
     if not rows:
         return
     table = connection.ops.quote_name(table_name)
-    marks = ", ".join(["%s"] * (len(rows[0])))
-    upsert = (
-        f"INSERT INTO {table} ({columns}, value) VALUES ({marks}) "  # noqa: S608 - the table name is ours
-        f"ON CONFLICT ({columns}) DO UPDATE SET value = {table}.value + excluded.value"
-    )
+    marks = "(" + ", ".join(["%s"] * len(rows[0])) + ")"
+    per_statement = max(1, min(chunk, _MAX_PARAMS // len(rows[0])))
     with connection.cursor() as cursor:
-        for i in range(0, len(rows), chunk):
-            cursor.executemany(upsert, rows[i : i + chunk])
+        for i in range(0, len(rows), per_statement):
+            part = rows[i : i + per_statement]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}, value) VALUES {', '.join([marks] * len(part))} "  # noqa: S608
+                f"ON CONFLICT ({columns}) DO UPDATE SET value = {table}.value + excluded.value",
+                [x for row in part for x in row],
+            )
         shrunk = sorted({(r[0], r[2], r[3]) for r in rows if r[-1] < 0})
         if shrunk:
             cursor.executemany(
