@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from xinfang.core import timeutil
 from xinfang.core.errors import InvalidInput, NotPermitted
-from xinfang.core.redact import redact
 from xinfang.notify import selectors
 from xinfang.notify.models import Channel, Notification, Status
+from xinfang.notify.tasks import deliver
 from xinfang.orgs.models import User
 
 logger = logging.getLogger("xinfang.notify")
@@ -42,8 +42,6 @@ def enqueue_deliveries(ids: list[int]) -> None:
 
 
 def _enqueue(ids: list[int]) -> None:
-    from xinfang.notify.tasks import deliver
-
     for pk in ids:
         try:
             deliver.delay(pk)
@@ -121,45 +119,6 @@ def notify(
     if queued:
         transaction.on_commit(partial(_enqueue, queued))
     return rows
-
-
-def notification_deliver(notification_id: int, *, final: bool) -> bool:
-    """Send one queued e-mail or SMS row; record the attempt. Returns True when it went out (or already had).
-
-    On failure the error is recorded and the row stays ``queued`` for a retry, or becomes ``failed`` when
-    ``final``. Never raises for a channel error.
-    """
-    from xinfang.notify.channels import SENDERS
-
-    with transaction.atomic():
-        row = Notification.objects.select_for_update().filter(pk=notification_id).first()
-        if row is None:
-            logger.warning("notification %s vanished before delivery", notification_id)
-            return True
-        if row.status != Status.QUEUED:
-            return row.status == Status.SENT
-        row.attempts += 1
-        sender = SENDERS.get(Channel(row.channel))
-        # Record the success first: the write takes the row's lock, so a database error (a locked table, a lost
-        # connection) happens before the message leaves and the task's retry cannot send it twice.
-        row.status = Status.SENT
-        row.sent_at = timeutil.now()
-        row.error = ""
-        row.save(update_fields=["attempts", "error", "status", "sent_at"])
-        try:
-            if sender is None:
-                raise ValueError(f"no sender for channel {row.channel}")
-            sender(row)
-        except Exception as exc:
-            # A gateway's error may quote the number ("invalid destination 138…"): the column keeps it masked too,
-            # or it would be a plain copy of the encrypted address.
-            row.error = redact(f"{type(exc).__name__}: {exc}")[:2000]
-            row.status = Status.FAILED if final else Status.QUEUED
-            row.sent_at = None
-            row.save(update_fields=["error", "status", "sent_at"])
-            logger.warning("notification %s attempt %s failed: %s", row.pk, row.attempts, row.error)
-            return False
-        return True
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from celery.schedules import crontab
 from django.conf import settings
 from django.db import OperationalError
 
-from xinfang.notify.services import notification_deliver
+from xinfang.notify.delivery import notification_deliver
 
 SCHEDULE: dict[str, dict[str, Any]] = {
     # Every morning: tell petitioners whose rating period closes soon (once per petition).
