@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from xinfang.core import timeutil
 from xinfang.core.errors import InvalidInput, NotPermitted
 from xinfang.notify import selectors
+from xinfang.notify.delivery import deliver
 from xinfang.notify.models import Channel, Notification, Status
-from xinfang.notify.tasks import deliver
 from xinfang.orgs.models import User
 
 logger = logging.getLogger("xinfang.notify")

@@ -119,10 +119,10 @@ def test_a_locked_database_is_retried_without_using_up_a_delivery_attempt(
     would stay queued for ever. It is not a channel failure, so even with one attempt allowed the row is sent."""
     from django.db import OperationalError
 
-    from xinfang.notify import tasks
+    from xinfang.notify import delivery
 
     settings.XINFANG_NOTIFY_MAX_ATTEMPTS = 1
-    real = tasks.notification_deliver
+    real = delivery.notification_deliver
     calls: list[bool] = []
 
     def locked_once(notification_id: int, *, final: bool) -> bool:
@@ -131,7 +131,7 @@ def test_a_locked_database_is_retried_without_using_up_a_delivery_attempt(
             raise OperationalError("database table is locked: notify_notification")
         return bool(real(notification_id, final=final))
 
-    monkeypatch.setattr(tasks, "notification_deliver", locked_once)
+    monkeypatch.setattr(delivery, "notification_deliver", locked_once)
     rows = _send(django_capture_on_commit_callbacks, addresses=[("email", "a@example.com")])
     row = Notification.objects.get(pk=rows[0].pk)
     assert (row.status, row.attempts) == (Status.SENT, 1)
@@ -142,7 +142,7 @@ def test_a_locked_database_is_retried_without_using_up_a_delivery_attempt(
 def test_a_database_that_stays_locked_gives_up_after_the_limit(db, monkeypatch, django_capture_on_commit_callbacks):
     from django.db import OperationalError
 
-    from xinfang.notify import tasks
+    from xinfang.notify import delivery
 
     calls: list[int] = []
 
@@ -150,9 +150,9 @@ def test_a_database_that_stays_locked_gives_up_after_the_limit(db, monkeypatch, 
         calls.append(notification_id)
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(tasks, "notification_deliver", always_locked)
+    monkeypatch.setattr(delivery, "notification_deliver", always_locked)
     _send(django_capture_on_commit_callbacks, addresses=[("email", "a@example.com")])  # the task fails, logged
-    assert len(calls) == tasks.DB_RETRY_LIMIT + 1
+    assert len(calls) == delivery.DB_RETRY_LIMIT + 1
     assert Notification.objects.get().status == Status.QUEUED  # still queued, for an operator to resend
 
 
