@@ -46,6 +46,17 @@ def _test_process_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator
         yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Every test starts with an empty cache: throttle counters, and the deadlines configuration cached by unit
+    path and version (``deadlines.services``), must not outlive the rolled-back rows of the test that filled them —
+    SQLite reuses the ids of rolled-back rows, so a later test's unit could meet another test's cached target."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @dataclass
 class Tree:
     province: Unit

@@ -10,8 +10,10 @@ class DeadlinesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from xinfang.deadlines.models import HolidayOverride
-        from xinfang.deadlines.signals import holiday_override_changed
+        from xinfang.deadlines.models import HolidayOverride, LocalTarget
+        from xinfang.deadlines.signals import config_changed
 
-        post_save.connect(holiday_override_changed, sender=HolidayOverride, dispatch_uid="deadlines.override.save")
-        post_delete.connect(holiday_override_changed, sender=HolidayOverride, dispatch_uid="deadlines.override.delete")
+        for model in (HolidayOverride, LocalTarget):
+            label = model._meta.model_name
+            post_save.connect(config_changed, sender=model, dispatch_uid=f"deadlines.{label}.save")
+            post_delete.connect(config_changed, sender=model, dispatch_uid=f"deadlines.{label}.delete")

@@ -152,3 +152,34 @@ def test_local_target_days_must_be_positive(tree):
     _province, city, _county = tree
     with pytest.raises(IntegrityError), transaction.atomic():
         LocalTarget.objects.create(unit=city, kind=ClockKind.ROUTE, days=0)
+
+
+# --- the cached lookup (every public submission opens a clock and asks; issue 9, intake under load) -------------
+
+
+def test_local_target_lookup_is_cached_until_a_target_changes(tree, django_assert_num_queries):
+    province, city, county = tree
+    LocalTarget.objects.create(unit=city, kind=ClockKind.HANDLE, days=21, label="21天办结")
+    assert applicable(county, ClockKind.HANDLE, first_time=False).days == 21
+    assert local_target_for(unit=county, kind=ClockKind.ROUTE, first_time=False) is None
+    with django_assert_num_queries(0):
+        assert applicable(county, ClockKind.HANDLE, first_time=False).days == 21
+        assert local_target_for(unit=county, kind=ClockKind.ROUTE, first_time=False) is None  # None is cached too
+    stricter = LocalTarget.objects.create(unit=county, kind=ClockKind.HANDLE, days=15, label="15天办结")
+    assert applicable(county, ClockKind.HANDLE, first_time=False).days == 15  # saving bumped the version
+    stricter.days = 10
+    stricter.save()
+    assert applicable(county, ClockKind.HANDLE, first_time=False).days == 10
+    stricter.delete()
+    assert applicable(county, ClockKind.HANDLE, first_time=False).days == 21
+
+
+def test_a_unit_moved_in_the_tree_gets_its_new_ancestors_targets(tree):
+    province, city, county = tree
+    LocalTarget.objects.create(unit=city, kind=ClockKind.HANDLE, days=21)
+    other = make_unit("另一市", "U0004", "city", province)
+    LocalTarget.objects.create(unit=other, kind=ClockKind.HANDLE, days=25)
+    assert applicable(county, ClockKind.HANDLE, first_time=False).days == 21
+    county.parent = other
+    county.save()  # a new path: the cache key names the ancestors, no target changed
+    assert applicable(county, ClockKind.HANDLE, first_time=False).days == 25
