@@ -59,7 +59,7 @@ from xinfang.petitions.models import (
     Rating,
     ReviewOutcome,
 )
-from xinfang.petitions.services.merged_outcome import outcome_recipients
+from xinfang.petitions.services.merged_outcome import others_identity, outcome_recipients, redact
 from xinfang.petitions.signals import events_bulk_created
 from xinfang.petitions.workflow import Action, State
 
@@ -104,6 +104,30 @@ OUTCOME_STEPS = frozenset(
         PetitionerStep.CLOSED,
     }
 )
+# 并案: the steps of a primary not yet decided that change what its merged petitioners wait for, so they hear them
+# too. 受理 starts the clock they wait on and names the unit and the date it owes the reply by (Arts. 23, 34); 延期
+# moves that date, with the reason they must be told (Art. 34); 导入法定途径 (Art. 31) and 不予受理 end the primary
+# without an answer on the matter (their item, merged into it, is not answered either). Not told: 转送/交办 (the unit
+# that will accept or decline tells them then), a 催办's answer (the primary's petitioner's own reminder), a 复查
+# request by the primary's petitioner (their 30 days are their own, Art. 35; nobody learns another's choice).
+WAIT_STEPS = frozenset(
+    {PetitionerStep.ACCEPTED, PetitionerStep.EXTENDED, PetitionerStep.DIVERTED, PetitionerStep.DECLINED}
+)
+# Every step of a primary that reaches the petitioners of the items merged into it.
+MERGED_STEPS = OUTCOME_STEPS | WAIT_STEPS
+# 不予受理 on these grounds is about the matter; the bars of Art. 19 ¶3 and Art. 36 ¶3 are the primary's petitioner's
+# own history (their earlier petition), neither the merged petitioner's bar nor theirs to learn (Art. 30).
+MATTER_DECLINE_GROUNDS = frozenset({DeclineGround.OUT_OF_SCOPE})
+# Placeholder values staff wrote for the primary's petitioner: sent to every other petitioner of a merge with the
+# others' identities taken out (``merged_outcome.redact``, as their tracking page shows the opinion; Art. 30).
+FREE_TEXT = ("reason",)
+
+
+def reaches_merged(step: str, event: PetitionEvent) -> bool:
+    """Whether this step of ``event.petition`` reaches the petitioners of the items merged into it as well."""
+    if step == PetitionerStep.DECLINED:
+        return (event.data or {}).get("ground") in MATTER_DECLINE_GROUNDS
+    return step in MERGED_STEPS
 
 
 @dataclass(frozen=True)
@@ -498,8 +522,9 @@ def _tell(event_id: int, written: PetitionEvent | None = None) -> None:
         step = STEP_FOR_ACTION[event.action]
         with translation.override(settings.LANGUAGE_CODE):
             values = values_for(step, event)
-        # 并案: an outcome reaches the items merged into the petition too (each under its own 编号).
-        recipients = outcome_recipients(event.petition) if step in OUTCOME_STEPS else [event.petition]
+        # 并案: an outcome, or a step that changes the wait, reaches the items merged into the petition too (each
+        # under its own 编号, with every other petitioner's identity out of what staff wrote).
+        recipients = outcome_recipients(event.petition) if reaches_merged(step, event) else [event.petition]
     except Exception:  # the petition's change has committed; a message failure must not turn it into an error
         logger.exception("could not write the petitioner message for event %s", event_id)
         return
@@ -509,6 +534,9 @@ def _tell(event_id: int, written: PetitionEvent | None = None) -> None:
             if item.pk != event.petition_id:
                 with translation.override(settings.LANGUAGE_CODE):
                     own["number"] = merged_number(item, event.petition)
+            if len(recipients) > 1 and any(own.get(key) for key in FREE_TEXT):
+                others = others_identity(item, event.petition)
+                own.update({key: redact(own[key], others) for key in FREE_TEXT if own.get(key)})
             petitioner_message_send(petition=item, step=step, values=own)
         except Exception:
             logger.exception("could not write the petitioner message for event %s to petition %s", event_id, item.pk)

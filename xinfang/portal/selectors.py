@@ -37,7 +37,6 @@ from xinfang.petitions.models import (
     DocumentStatus,
     Outcome,
     Petition,
-    Petitioner,
     PetitionEvent,
     Rating,
     RatingTarget,
@@ -52,8 +51,11 @@ from xinfang.petitions.selectors import (
 )
 from xinfang.petitions.services.merged_outcome import (
     ANSWERED_STATES,
+    handling_clock,
     merged_primary,
     merged_rating_stage,
+    others_identity,
+    redact,
     shared_window,
     shared_window_open,
 )
@@ -433,23 +435,6 @@ _MERGED_WINDOWS = (
     (Action.REQUEST_RECHECK, ClockKind.RECHECK_WINDOW, "Art. 36"),
     (Action.RATE, ClockKind.RATING_WINDOW, "国信发〔2022〕11号"),
 )
-_REDACTED = "××"
-
-
-def _others_identity(petition: Petition, primary: Petition) -> list[str]:
-    """Identifying strings of every other petitioner whose item the primary's handling answers: the primary's and
-    the other merged items' (names, ID numbers, phones, addresses), longest first so no part is left behind."""
-    others = Petition.objects.filter(merged_into=primary).exclude(pk=petition.pk).values_list("pk", flat=True)
-    people = Petitioner.objects.filter(petition_id__in=[primary.pk, *others])
-    words = {w.strip() for p in people for w in (p.name, p.id_number, p.phone, p.address, p.email)}
-    return sorted((w for w in words if len(w) >= 2), key=len, reverse=True)
-
-
-def redact(text: str, words: list[str]) -> str:
-    """The text with each of ``words`` replaced (Art. 30: one petitioner never learns who else petitioned)."""
-    for word in words:
-        text = text.replace(word, _REDACTED)
-    return text
 
 
 @dataclass
@@ -465,6 +450,8 @@ class MergedOutcome:
     recheck_unit: Unit | None
     responsible_unit: Unit | None
     stage: str
+    # The primary's running handling clock (its due date as extended, Art. 34): what the merged petitioner waits on.
+    handling_clock: Clock | None = None
 
 
 def merged_outcome(petition: Petition, today: dt.date) -> MergedOutcome | None:
@@ -498,13 +485,14 @@ def merged_outcome(petition: Petition, today: dt.date) -> MergedOutcome | None:
     return MergedOutcome(
         primary_number=primary.number,
         document=document,
-        opinion=redact(document.body, _others_identity(petition, primary)) if document is not None else "",
+        opinion=redact(document.body, others_identity(petition, primary)) if document is not None else "",
         outcome_label=str(labels.get(outcome, outcome)),
         rights=rights,
         review_unit=handling.parent if handling is not None else None,
         recheck_unit=review.parent if review is not None else None,
         responsible_unit=handling,
         stage=merged_rating_stage(primary),
+        handling_clock=handling_clock(primary),
     )
 
 

@@ -1,6 +1,7 @@
 """并案 outcome (issue 11): when the primary is decided, each merged item's petitioner is told the same as the
 primary's petitioner — same template, their own channel, opt-out and daily cap — under their own 编号 naming the
-primary's, and never anybody's name (Art. 30)."""
+primary's, and never anybody's name (Art. 30). So are the steps before the decision that change what they wait for:
+受理 and 延期 (Art. 34), 导入法定途径 (Art. 31) and 不予受理 as out of scope."""
 
 from __future__ import annotations
 
@@ -11,17 +12,26 @@ import pytest
 
 from xinfang.deadlines.rules import ClockKind
 from xinfang.notify.models import Notification, PetitionerStep
-from xinfang.notify.petitioner import petitioner_preference_set, rating_window_reminders
+from xinfang.notify.petitioner import (
+    MERGED_STEPS,
+    OUTCOME_STEPS,
+    petitioner_preference_set,
+    rating_window_reminders,
+    reaches_merged,
+)
 from xinfang.notify.tests import gateways
 from xinfang.petitions import services
-from xinfang.petitions.models import Clock, Petition
+from xinfang.petitions.models import Clock, DeclineGround, Nature, Petition, PetitionEvent
 from xinfang.petitions.services import PetitionerData
-from xinfang.petitions.tests.helpers import ID_OK, register, to_replied
+from xinfang.petitions.tests.helpers import ID_OK, register, to_handling, to_replied
+from xinfang.petitions.workflow import Action
 
 pytestmark = pytest.mark.django_db
 
 PEOPLE = [("张三", "13812345678"), ("李四", "13987654321"), ("王五", "13700001111")]
 REPLIED = "petitioner." + PetitionerStep.REPLIED
+ACCEPTED = "petitioner." + PetitionerStep.ACCEPTED
+EXTENDED = "petitioner." + PetitionerStep.EXTENDED
 
 
 def person(name: str, phone: str) -> list[PetitionerData]:
@@ -78,13 +88,14 @@ def test_the_daily_cap_applies_to_a_merged_petitioners_outcome_message(
     from conftest import make_user
 
     primary, *merged = merged_three(personas)
-    settings.XINFANG_PETITIONER_DAILY_CAP = 1
-    run(to_replied, personas, primary)  # the merged petitioners' first message today: within the cap
+    settings.XINFANG_PETITIONER_DAILY_CAP = 2
+    run(to_replied, personas, primary)  # the merged petitioners' 受理 and reply messages today: within the cap
+    assert not Notification.objects.filter(kind=ACCEPTED, petition__in=merged, status="failed").exists()
     assert not Notification.objects.filter(kind=REPLIED, petition__in=merged, status="failed").exists()
     services.petition_request_review(petition=primary, actor=None, reason="不服")
     head = make_user("county_head_cap", tree.county, "head")
     run(services.petition_decide_review, petition=primary, actor=head, outcome="uphold", opinion="维持")
-    for item in merged:  # the second outcome the same day goes over it: written as capped, not sent
+    for item in merged:  # the third message the same day goes over it: written as capped, not sent
         row = Notification.objects.get(kind="petitioner." + PetitionerStep.REVIEW_DECIDED, petition=item)
         assert row.status == "failed" and row.error.startswith("capped")
 
@@ -119,3 +130,145 @@ def test_the_rating_reminder_reaches_the_merged_petitioners_in_the_primarys_wind
     reminded = set(Notification.objects.filter(kind=kind).values_list("petition_id", flat=True))
     assert reminded == {primary.pk, silent.pk} and result == {"reminded": 2, "skipped": 1}
     assert rating_window_reminders(today=due - dt.timedelta(days=1)) == {"reminded": 0, "skipped": 1}
+
+
+# --- 延期 and the other steps of a primary not yet decided (Arts. 23, 31, 34) ---
+
+
+def zh_day(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def extend(personas: Any, run: Any, primary: Petition, reason: str = "需委托第三方开展噪声检测") -> dt.date:
+    """The handler asks for 20 more days and the unit head approves (Art. 34); the handling clock's new due date."""
+    run(services.petition_request_extension, petition=primary, actor=personas.handler_b, days=20, reason=reason)
+    run(services.petition_approve_extension, petition=primary, actor=personas.head_b)
+    return Clock.objects.get(petition=primary, kind=ClockKind.HANDLE).due
+
+
+def test_an_approved_extension_tells_each_merged_petitioner_the_new_date_and_reason_under_their_own_number_art_34(
+    personas: Any, recording_gateway: None, zh_templates: None, run: Any
+) -> None:
+    primary, *merged = merged_three(personas)
+    to_handling(personas, primary)  # outside ``run``: no message yet, only the extension's are looked at
+    before = Clock.objects.get(petition=primary, kind=ClockKind.HANDLE).due
+    due = extend(personas, run, primary)
+    assert due > before
+    for (_name, phone), item in zip(PEOPLE, [primary, *merged], strict=True):
+        (text,) = sent_to(phone)  # exactly one message each: the extension's
+        assert zh_day(due) in text and "需委托第三方开展噪声检测" in text and item.number in text
+        assert all(name not in text for name, _p in PEOPLE)
+        if item != primary:  # under their own 编号, naming the primary's that is handled
+            assert primary.number in text and "并案办理" in text
+    assert "并案办理" not in sent_to(PEOPLE[0][1])[0]  # the primary's petitioner: their own number alone
+    rows = Notification.objects.filter(kind=EXTENDED)
+    assert sorted(rows.values_list("petition_id", flat=True)) == sorted(p.pk for p in [primary, *merged])
+    assert set(rows.values_list("status", flat=True)) == {"sent"}
+
+
+def test_an_extension_reason_naming_another_petitioner_reaches_the_merged_ones_with_the_identity_taken_out_art_30(
+    personas: Any, recording_gateway: None, zh_templates: None, run: Any
+) -> None:
+    primary, *_merged = merged_three(personas)
+    to_handling(personas, primary)
+    # A careless reason: it names the primary's petitioner and one of the merged ones.
+    extend(personas, run, primary, reason="张三（13812345678）与李四反映的噪声需第三方检测")
+    for name, phone in PEOPLE[1:]:
+        (text,) = sent_to(phone)
+        assert "张三" not in text and "13812345678" not in text and "××" in text and "需第三方检测" in text
+        other = "王五" if name == "李四" else "李四"
+        assert other not in text
+    (own,) = sent_to(PEOPLE[0][1])  # the primary's petitioner never reads a merged petitioner's name either
+    assert "李四" not in own and "需第三方检测" in own
+
+
+def test_an_opted_out_or_anonymous_merged_petitioner_hears_of_no_extension(
+    personas: Any, recording_gateway: None, run: Any
+) -> None:
+    primary, opted_out, other = merged_three(personas)
+    petitioner_preference_set(petition=opted_out, channel="", opted_out=True)
+    Petition.objects.filter(pk=other.pk).update(is_anonymous=True)
+    to_handling(personas, primary)
+    extend(personas, run, primary)
+    assert list(Notification.objects.filter(kind=EXTENDED).values_list("petition_id", flat=True)) == [primary.pk]
+    assert not sent_to(PEOPLE[1][1]) and not sent_to(PEOPLE[2][1])
+    assert len(sent_to(PEOPLE[0][1])) == 1
+
+
+def test_the_daily_cap_applies_to_a_merged_petitioners_extension_message(
+    personas: Any, recording_gateway: None, run: Any, settings: Any
+) -> None:
+    primary, *merged = merged_three(personas)
+    settings.XINFANG_PETITIONER_DAILY_CAP = 1
+    run(to_handling, personas, primary)  # 受理: the merged petitioners' first message today, within the cap
+    assert set(Notification.objects.filter(kind=ACCEPTED, petition__in=merged).values_list("status", flat=True)) == {
+        "sent"
+    }
+    gateways.SENT.clear()
+    extend(personas, run, primary)
+    for (_name, phone), item in zip(PEOPLE[1:], merged, strict=True):  # the second: written as capped, not sent
+        row = Notification.objects.get(kind=EXTENDED, petition=item)
+        assert row.status == "failed" and row.error.startswith("capped")
+        assert not sent_to(phone)
+
+
+def test_acceptance_of_the_primary_tells_the_merged_petitioners_its_reply_date_but_forwarding_does_not(
+    personas: Any, tree: Any, recording_gateway: None, zh_templates: None, run: Any
+) -> None:
+    primary, *merged = merged_three(personas)
+    run(services.petition_forward, petition=primary, actor=personas.registrar_a, to_unit=tree.housing)
+    forwarded = "petitioner." + PetitionerStep.FORWARDED
+    assert list(Notification.objects.filter(kind=forwarded).values_list("petition_id", flat=True)) == [primary.pk]
+    run(services.petition_accept, petition=primary, actor=personas.handler_b, notice="已受理")
+    due = Clock.objects.get(petition=primary, kind=ClockKind.HANDLE).due  # 60 days (Art. 34)
+    for item in merged:
+        row = Notification.objects.get(kind=ACCEPTED, petition=item)
+        assert zh_day(due) in row.body and item.number in row.body and primary.number in row.body
+
+
+def test_a_primary_directed_to_the_statutory_procedure_tells_the_merged_petitioners_art_31(
+    personas: Any, recording_gateway: None, run: Any
+) -> None:
+    primary, *merged = merged_three(personas, nature=Nature.APPEAL, is_law_related=True)
+    guidance = "请张三依法向A1区人民法院申请再审"
+    run(services.petition_divert, petition=primary, actor=personas.registrar_a, route="litigation", guidance=guidance)
+    kind = "petitioner." + PetitionerStep.DIVERTED
+    rows = {r.petition_id: r for r in Notification.objects.filter(kind=kind)}
+    assert set(rows) == {p.pk for p in [primary, *merged]}
+    for item in merged:
+        assert "张三" not in rows[item.pk].body and "依法向A1区人民法院申请再审" in rows[item.pk].body
+
+
+def test_a_primary_declined_as_out_of_scope_tells_the_merged_petitioners(
+    personas: Any, recording_gateway: None, run: Any
+) -> None:
+    primary, *merged = merged_three(personas)
+    run(
+        services.petition_decline,
+        petition=primary,
+        actor=personas.registrar_a,
+        ground=DeclineGround.OUT_OF_SCOPE,
+        reason="不属于信访事项",
+    )
+    kind = "petitioner." + PetitionerStep.DECLINED
+    assert set(Notification.objects.filter(kind=kind).values_list("petition_id", flat=True)) == {
+        p.pk for p in [primary, *merged]
+    }
+
+
+@pytest.mark.parametrize("ground", [DeclineGround.ALREADY_HANDLED, DeclineGround.TERMINATED])
+def test_a_decline_on_the_primary_petitioners_own_bar_is_not_told_to_the_merged_ones_art_19_art_36(
+    ground: str,
+) -> None:
+    # Art. 19 ¶3 and Art. 36 ¶3 bar a petitioner on their own earlier petition: not the merged petitioner's bar.
+    event = PetitionEvent(action=Action.DECLINE, data={"ground": ground, "text": "…"})
+    assert not reaches_merged(PetitionerStep.DECLINED, event)
+    event.data["ground"] = DeclineGround.OUT_OF_SCOPE
+    assert reaches_merged(PetitionerStep.DECLINED, event)
+
+
+def test_the_steps_merged_petitioners_hear_are_the_outcomes_and_those_that_change_their_wait() -> None:
+    assert PetitionerStep.EXTENDED in MERGED_STEPS and OUTCOME_STEPS <= MERGED_STEPS
+    for step in (PetitionerStep.FORWARDED, PetitionerStep.ASSIGNED, PetitionerStep.URGE_ANSWERED):
+        assert step not in MERGED_STEPS  # routing before acceptance; the primary's petitioner's own reminder
+    assert PetitionerStep.MERGED not in MERGED_STEPS and PetitionerStep.REGISTERED not in MERGED_STEPS

@@ -6,6 +6,12 @@ A petition merged into a primary (state ``MERGED``, ``services.merging``) is ans
   reach": P and the items still merged into P. The petitioner notices (``notify.petitioner``) and the rating
   reminder use it, so each merged item's petitioner gets the same message as the primary's, on their own channel
   and under their own 编号.
+- **Who hears a step that changes the wait.** Before the primary is decided its merged petitioners wait on its
+  handling: its acceptance (and the 60-day clock it starts, Art. 34), its extension (延期, Art. 34) and its ending
+  without an answer on the matter (导入法定途径, Art. 31; 不予受理 as out of scope) reach them too
+  (``notify.petitioner.MERGED_STEPS``). Whatever staff wrote for the primary's petitioner (a reason) reaches them
+  with every other petitioner's identity taken out (``others_identity``, ``redact``; Art. 30), as the opinion does
+  on their tracking page; and that page shows the primary's handling clock (``handling_clock``).
 - **Rating.** A merged item's petitioner rates on their own item (the rating row is theirs, so each petitioner's
   rating counts once in 满意率), in the primary's rating window (the same clock: it closes when the primary's does),
   the petition department that received *their* item and the unit that handled the primary (谁初次办理、谁接受评价).
@@ -27,10 +33,11 @@ from xinfang.core import timeutil
 from xinfang.core.errors import RuleViolation
 from xinfang.deadlines.rules import ClockKind
 from xinfang.orgs.models import Unit
-from xinfang.petitions.models import AccessReason, Clock, Petition
+from xinfang.petitions.models import AccessReason, Clock, Petition, Petitioner
 from xinfang.petitions.services.common import grant, require_window_open
 from xinfang.petitions.workflow import State
 
+REDACTED = "××"  # what stands for another petitioner's name, number or address in a text shown to a petitioner
 USED_STOP = "used"  # Clock.stop_reason of a window its petitioner used (services.review._escalate)
 # The primary states in which its written answer stands (not sent back to be decided again, Art. 35).
 ANSWERED_STATES = frozenset(
@@ -44,6 +51,36 @@ def outcome_recipients(petition: Petition) -> list[Petition]:
         "registering_unit", "current_unit", "submitted_by"
     )
     return [petition, *merged.order_by("id")]
+
+
+def others_identity(petition: Petition, primary: Petition) -> list[str]:
+    """Identifying strings of every other petitioner whose item the primary's handling answers — the primary's and
+    the items merged into it, ``petition`` itself left out (names, ID numbers, phones, addresses, e-mails) — longest
+    first so that no part of a longer one is left behind."""
+    others = Petition.objects.filter(merged_into=primary).exclude(pk=petition.pk).values_list("pk", flat=True)
+    ids = [pk for pk in [primary.pk, *others] if pk != petition.pk]
+    people = Petitioner.objects.filter(petition_id__in=ids)
+    words = {w.strip() for p in people for w in (p.name, p.id_number, p.phone, p.address, p.email)}
+    return sorted((w for w in words if len(w) >= 2), key=len, reverse=True)
+
+
+def redact(text: str, words: list[str]) -> str:
+    """The text with each of ``words`` replaced (Art. 30: one petitioner never learns who else petitioned)."""
+    for word in words:
+        text = text.replace(word, REDACTED)
+    return text
+
+
+def handling_clock(primary: Petition) -> Clock | None:
+    """The primary's running handling clock (60 days or simple handling, as extended: Art. 34), which its merged
+    petitioners wait on too; None before acceptance and once it stopped (answered, agreed, ended)."""
+    return (
+        Clock.objects.filter(
+            petition=primary, kind__in=[ClockKind.HANDLE, ClockKind.HANDLE_SIMPLE], stopped_on__isnull=True
+        )
+        .order_by("-id")
+        .first()
+    )
 
 
 def merged_primary(petition: Petition) -> Petition | None:

@@ -19,7 +19,7 @@ from xinfang.petitions.models import Clock, Nature, Petition, PetitionEvent, Rat
 from xinfang.petitions.selectors import petitions_visible_to
 from xinfang.petitions.services import PetitionerData
 from xinfang.petitions.services.merged_outcome import outcome_recipients
-from xinfang.petitions.tests.helpers import ID_OK, register, to_replied
+from xinfang.petitions.tests.helpers import ID_OK, register, to_handling, to_replied
 from xinfang.petitions.workflow import Action, State
 from xinfang.portal.tests.helpers import TZ, prove
 from xinfang.stats import selectors as stats
@@ -160,6 +160,30 @@ def test_the_merged_track_page_shows_the_primarys_opinion_its_date_and_the_revie
     assert fresh(primary).reply_served_on.isoformat() in html  # type: ignore[union-attr]
     assert review_due.isoformat() in html and "经调查核实" in html
     assert 'name="review-reason"' in html  # its petitioner may ask for 复查 here (Art. 35)
+
+
+def test_the_merged_track_page_shows_the_primarys_handling_due_date_as_extended_art_34(personas: Any) -> None:
+    items = three(personas)
+    primary, (merged, code) = items[0][0], items[1]
+    client = Client()
+    prove(client, merged, code)
+    assert 'id="merged-handling-due"' not in client.get(f"/track/{merged.number}/").content.decode()  # not accepted
+    to_handling(personas, primary)
+    first = window(primary, ClockKind.HANDLE).due
+    html = client.get(f"/track/{merged.number}/").content.decode()
+    assert 'id="merged-handling-due"' in html and first.isoformat() in html and 'id="merged-extended"' not in html
+    services.petition_request_extension(petition=primary, actor=personas.handler_b, days=30, reason="需第三方检测")
+    services.petition_approve_extension(petition=primary, actor=personas.head_b)
+    extended = window(primary, ClockKind.HANDLE).due
+    html = client.get(f"/track/{merged.number}/").content.decode()
+    assert extended > first and extended.isoformat() in html and first.isoformat() not in html
+    assert 'id="merged-extended"' in html  # the date includes the extension (Art. 34)
+    services.petition_submit_decision(
+        petition=primary, actor=personas.handler_b, outcome="explain", opinion="经调查核实……", legal_basis="《噪声法》"
+    )
+    services.petition_approve_decision(petition=primary, actor=personas.head_b)
+    html = client.get(f"/track/{merged.number}/").content.decode()
+    assert 'id="merged-handling-due"' not in html  # answered: the clock stopped, the opinion is shown instead
 
 
 def test_a_merged_petitioner_requests_review_on_their_own_record_without_unmerging(
