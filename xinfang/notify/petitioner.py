@@ -298,17 +298,28 @@ def default_channel(available: Mapping[str, Recipient]) -> str:
     return next((c for c in (Channel.SMS, Channel.EMAIL, Channel.INAPP) if c in available), "")
 
 
-def recipient_for(petition: Petition) -> Recipient | None:
-    """Whom to tell and how, or None: anonymous petitions and opted-out petitioners get nothing."""
+def recipient_for(petition: Petition, *, preference: tuple[str, bool] | None = None) -> Recipient | None:
+    """Whom to tell and how, or None: anonymous petitions and opted-out petitioners get nothing.
+
+    ``preference``: (channel or "", opted out) when the caller knows it — a registration's own choice, written in
+    the same transaction — else it is read (``preference_of``)."""
     if petition.is_anonymous or petition.imported:
         return None
-    preference = PetitionerPreference.objects.filter(petition=petition).first()
-    if preference is not None and preference.opted_out:
+    chosen, opted_out = preference if preference is not None else preference_of(petition)
+    if opted_out:
         return None
     available = contacts(petition)
-    chosen = preference.channel if preference is not None else ""
     channel = chosen if chosen in available else default_channel(available)
     return available.get(channel)
+
+
+def registration_choice(event: PetitionEvent) -> tuple[str, bool]:
+    """(channel or "", opted out) as chosen at submission: kept on the register event by intake, and written as the
+    petition's preference by ``petitioner_on_event`` — a new petition has no other."""
+    choice = (event.data or {}).get("notify")
+    if not isinstance(choice, dict):
+        return "", False
+    return str(choice.get("channel") or ""), bool(choice.get("opt_out"))
 
 
 @transaction.atomic
@@ -330,7 +341,7 @@ def petitioner_preference_set(*, petition: Petition, channel: str, opted_out: bo
 
 
 def preference_of(petition: Petition) -> tuple[str, bool]:
-    """(channel chosen or "", opted out) for the tracking page's form."""
+    """(channel chosen or "", opted out): the petition's stored choice (the tracking page's form, ``recipient_for``)."""
     row = PetitionerPreference.objects.filter(petition=petition).first()
     return (row.channel, row.opted_out) if row is not None else ("", False)
 
@@ -469,13 +480,16 @@ def _take_number(recipient: Recipient, now: dt.datetime) -> int:
 
 
 @transaction.atomic
-def petitioner_message_send(*, petition: Petition, step: str, values: Mapping[str, str]) -> Notification | None:
-    """Write one message of ``step`` to the petitioner on their channel; None when they get none.
+def petitioner_message_send(
+    *, petition: Petition, step: str, values: Mapping[str, str], preference: tuple[str, bool] | None = None
+) -> Notification | None:
+    """Write one message of ``step`` to the petitioner on their channel; None when they get none (``preference``:
+    see ``recipient_for``).
 
     Over the daily cap the row is written as failed (``capped``) and not sent; on a disabled channel it is written
     as failed too. E-mail and SMS rows are delivered after commit by the ``deliver`` task.
     """
-    recipient = recipient_for(petition)
+    recipient = recipient_for(petition, preference=preference)
     if recipient is None:
         return None
     with translation.override(settings.LANGUAGE_CODE):
@@ -537,7 +551,9 @@ def _tell(event_id: int, written: PetitionEvent | None = None) -> None:
             if len(recipients) > 1 and any(own.get(key) for key in FREE_TEXT):
                 others = others_identity(item, event.petition)
                 own.update({key: redact(own[key], others) for key in FREE_TEXT if own.get(key)})
-            petitioner_message_send(petition=item, step=step, values=own)
+            # A registration (``written``) carries its petitioner's choice: no read of the row written from it.
+            known = registration_choice(event) if written is not None and item.pk == event.petition_id else None
+            petitioner_message_send(petition=item, step=step, values=own, preference=known)
         except Exception:
             logger.exception("could not write the petitioner message for event %s to petition %s", event_id, item.pk)
 
@@ -548,13 +564,11 @@ def petitioner_on_event(
 ) -> None:
     if not created or raw:
         return
-    if instance.action == Action.REGISTER:
-        choice = (instance.data or {}).get("notify")
-        if isinstance(choice, dict):  # chosen at submission (petitions.services.intake keeps it on the event)
-            PetitionerPreference.objects.update_or_create(
-                petition_id=instance.petition_id,
-                defaults={"channel": str(choice.get("channel") or ""), "opted_out": bool(choice.get("opt_out"))},
-            )
+    if instance.action == Action.REGISTER and isinstance((instance.data or {}).get("notify"), dict):
+        channel, opted_out = registration_choice(instance)  # chosen at submission (intake keeps it on the event)
+        PetitionerPreference.objects.update_or_create(
+            petition_id=instance.petition_id, defaults={"channel": channel, "opted_out": opted_out}
+        )
     if _tells(instance):
         # A registration's event carries the petition intake has just written, whole: telling from it saves
         # public submission a re-read of five joined rows (issue 9, intake under load). Any later step re-reads
