@@ -150,6 +150,7 @@ class PetitionerStep(models.TextChoices):
     AGREED = "agreed", _("Closed by mediation or settlement")  # 调解/和解协议 (Art. 33)
     CLOSED = "closed", _("Closed: no review requested in time")  # 办结 (复查/复核期限届满)
     MERGED = "merged", _("Handled together with another petition")  # 并案
+    UNMERGED = "unmerged", _("Handled on its own again")  # 撤销并案
 
 
 # The placeholders each step's template may use ({number} is the 编号, {link} the tracking page without a code).
@@ -170,6 +171,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     PetitionerStep.AGREED: frozenset({"number", "unit", "agreement", "date", "link"}),
     PetitionerStep.CLOSED: frozenset({"number", "request", "date", "link"}),
     PetitionerStep.MERGED: frozenset({"number", "primary", "unit", "link"}),
+    PetitionerStep.UNMERGED: frozenset({"number", "primary", "unit", "link"}),
 }
 
 

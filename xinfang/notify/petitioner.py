@@ -2,10 +2,11 @@
 
 "件件有着落、事事有回音": every step the petitioner is entitled to know (登记, 转送/交办, 受理 or 不予受理, 延期, the
 written reply, 复查/复核 decisions, the answer to a 催办, the rating period closing, the end by a 调解/和解 agreement,
-the close when no 复查/复核 was requested in time, a 并案 of the item into another) becomes one ``Notification`` row of
-kind ``petitioner.<step>`` on the petitioner's chosen channel, written after the petition's transaction commits and
-delivered by the existing ``deliver`` task (retries and attempts included). Events the nightly sweep writes in bulk
-send no ``post_save``; the sweep sends ``petitions.signals.events_bulk_created`` instead (see below).
+the close when no 复查/复核 was requested in time, a 并案 of the item into another and its undoing) becomes one
+``Notification`` row of kind ``petitioner.<step>`` on the petitioner's chosen channel, written after the petition's
+transaction commits and delivered by the existing ``deliver`` task (retries and attempts included). Events the
+nightly sweep writes in bulk send no ``post_save``; the sweep sends ``petitions.signals.events_bulk_created`` instead
+(see below).
 
 Art. 30: a message goes only to the petitioner's own contact — the phone or e-mail address given on the petition, or
 the citizen account that submitted it — never to staff and never to anyone else; its text never names the petitioner
@@ -60,6 +61,7 @@ from xinfang.petitions.models import (
     ReviewOutcome,
 )
 from xinfang.petitions.services.merged_outcome import others_identity, outcome_recipients, redact
+from xinfang.petitions.services.merging import MATTER_DECLINE_GROUNDS
 from xinfang.petitions.signals import events_bulk_created
 from xinfang.petitions.workflow import Action, State
 
@@ -90,6 +92,7 @@ STEP_FOR_ACTION: dict[str, PetitionerStep] = {
     Action.RECORD_AGREEMENT: PetitionerStep.AGREED,
     Action.CLOSE: PetitionerStep.CLOSED,  # by staff (petition_close) or by the nightly sweep (bulk: see below)
     Action.MERGE: PetitionerStep.MERGED,  # 并案: the merged item's petitioner only (see ``_tells``)
+    Action.UNMERGE: PetitionerStep.UNMERGED,  # 撤销并案: likewise, the item taken out only
 }
 
 # 并案: the outcomes of a primary that reach the petitioners of the items merged into it as well (issue 11), each
@@ -115,9 +118,10 @@ WAIT_STEPS = frozenset(
 )
 # Every step of a primary that reaches the petitioners of the items merged into it.
 MERGED_STEPS = OUTCOME_STEPS | WAIT_STEPS
-# 不予受理 on these grounds is about the matter; the bars of Art. 19 ¶3 and Art. 36 ¶3 are the primary's petitioner's
-# own history (their earlier petition), neither the merged petitioner's bar nor theirs to learn (Art. 30).
-MATTER_DECLINE_GROUNDS = frozenset({DeclineGround.OUT_OF_SCOPE})
+# 不予受理 reaches them only on a ground about the matter (``petitions.services.merging.MATTER_DECLINE_GROUNDS``); the
+# bars of Art. 19 ¶3 and Art. 36 ¶3 are the primary's petitioner's own history (their earlier petition), neither the
+# merged petitioner's bar nor theirs to learn (Art. 30) — and a primary is not declined on them while items are merged
+# into it (``merging.require_decline_answers_merged``: they are un-merged first, and told so: ``UNMERGED``).
 # Placeholder values staff wrote for the primary's petitioner: sent to every other petitioner of a merge with the
 # others' identities taken out (``merged_outcome.redact``, as their tracking page shows the opinion; Art. 30).
 FREE_TEXT = ("reason",)
@@ -233,6 +237,13 @@ DEFAULTS: dict[str, Text] = {
         _(
             "Your petition {number} is on the same matter as petition {primary}; {unit} merged them and handles "
             "them together. You will be told the outcome."
+        ),
+    ),
+    PetitionerStep.UNMERGED: Text(
+        _("Petition {number} handled on its own again"),
+        _(
+            "Your petition {number} is no longer handled together with petition {primary}: {unit} handles it on its "
+            "own again and will tell you each step."
         ),
     ),
 }
@@ -428,7 +439,7 @@ def values_for(step: str, event: PetitionEvent) -> dict[str, str]:
         closed = CLOSED_WINDOWS.get(event.from_state)
         if closed is not None:
             values.update(request=str(closed[0]), date=_day(_window_due(petition, closed[1])))
-    elif step == PetitionerStep.MERGED:
+    elif step in {PetitionerStep.MERGED, PetitionerStep.UNMERGED}:
         values["primary"] = str(data.get("primary", ""))
     elif step == PetitionerStep.URGE_ANSWERED:
         overdue = [o for o in data.get("overdue", []) if isinstance(o, dict)]
@@ -579,11 +590,12 @@ def petitioner_on_event(
 
 
 def _tells(event: PetitionEvent) -> bool:
-    """Whether this timeline event is a step the petitioner hears of. Of a 并案 only the merged item's event is:
-    the primary's event (``linked``, internal) names another petitioner's item and its petitioner is not merged."""
+    """Whether this timeline event is a step the petitioner hears of. Of a 并案 and its undoing only the merged item's
+    event is: the primary's event (``linked``, internal) names another petitioner's item and its petitioner is not
+    merged."""
     if event.action not in STEP_FOR_ACTION:
         return False
-    return event.action != Action.MERGE or "primary" in (event.data or {})
+    return event.action not in {Action.MERGE, Action.UNMERGE} or "primary" in (event.data or {})
 
 
 @receiver(events_bulk_created, sender=PetitionEvent, dispatch_uid="notify_petitioner_on_bulk_events")

@@ -25,7 +25,12 @@ def zh_templates(db: None) -> None:
 
     from django.apps import apps
 
-    for name in ("0003_petitioner_templates_zh", "0005_petitioner_templates_zh_closed", "0006_petitioner_merged"):
+    for name in (
+        "0003_petitioner_templates_zh",
+        "0005_petitioner_templates_zh_closed",
+        "0006_petitioner_merged",
+        "0008_petitioner_unmerged",
+    ):
         importlib.import_module(f"xinfang.notify.migrations.{name}").seed(apps, None)
 
 

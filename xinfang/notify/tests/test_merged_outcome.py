@@ -1,7 +1,8 @@
 """并案 outcome (issue 11): when the primary is decided, each merged item's petitioner is told the same as the
 primary's petitioner — same template, their own channel, opt-out and daily cap — under their own 编号 naming the
 primary's, and never anybody's name (Art. 30). So are the steps before the decision that change what they wait for:
-受理 and 延期 (Art. 34), 导入法定途径 (Art. 31) and 不予受理 as out of scope."""
+受理 and 延期 (Art. 34), 导入法定途径 (Art. 31) and 不予受理 as out of scope. An item taken out of the merge (撤销并案)
+is handled on its own again, and its petitioner is told so, once."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ from typing import Any
 
 import pytest
 
+from xinfang.core.errors import RuleViolation
 from xinfang.deadlines.rules import ClockKind
-from xinfang.notify.models import Notification, PetitionerStep
+from xinfang.notify.models import PLACEHOLDERS, Notification, PetitionerMessageTemplate, PetitionerStep
 from xinfang.notify.petitioner import (
+    DEFAULTS,
     MERGED_STEPS,
     OUTCOME_STEPS,
+    STEP_FOR_ACTION,
     petitioner_preference_set,
     rating_window_reminders,
     reaches_merged,
@@ -272,3 +276,69 @@ def test_the_steps_merged_petitioners_hear_are_the_outcomes_and_those_that_chang
     for step in (PetitionerStep.FORWARDED, PetitionerStep.ASSIGNED, PetitionerStep.URGE_ANSWERED):
         assert step not in MERGED_STEPS  # routing before acceptance; the primary's petitioner's own reminder
     assert PetitionerStep.MERGED not in MERGED_STEPS and PetitionerStep.REGISTERED not in MERGED_STEPS
+
+
+# --- 撤销并案: the item taken out is handled on its own again, and its petitioner is told so (one message) ---
+
+UNMERGED = "petitioner." + PetitionerStep.UNMERGED
+
+
+def test_unmerging_tells_the_items_petitioner_once_under_their_own_number_and_nobody_else(
+    personas: Any, recording_gateway: None, zh_templates: None, run: Any
+) -> None:
+    primary, taken_out, stayed = merged_three(personas)
+    gateways.SENT.clear()
+    run(services.petition_unmerge, petition=taken_out, actor=personas.registrar_a, note="张三与李四所反映并非同一事项")
+    (text,) = sent_to(PEOPLE[1][1])  # the seeded zh-Hans template (notify 0008)
+    assert taken_out.number in text and "单独办理" in text and personas.registrar_a.unit.name in text
+    assert primary.number in text  # the 编号 it was merged into (told in the 并案 message), never who wrote it
+    assert all(name not in text for name, _p in PEOPLE) and PEOPLE[0][1] not in text  # nobody's identity (Art. 30)
+    assert not sent_to(PEOPLE[0][1]) and not sent_to(PEOPLE[2][1])  # the primary's and the other merged petitioner
+    (row,) = Notification.objects.filter(kind=UNMERGED)
+    assert row.petition_id == taken_out.pk and row.link.endswith(f"number={taken_out.number}")
+    assert stayed.pk not in set(Notification.objects.values_list("petition_id", flat=True))
+
+
+def test_after_unmerging_a_decline_on_the_primarys_own_bar_is_told_to_its_petitioner_alone_art_19_art_30(
+    personas: Any, recording_gateway: None, zh_templates: None, run: Any
+) -> None:
+    # 张三's earlier item is accepted and within its limit at A1区住建局; he writes again to A市信访局 (Art. 19 ¶3).
+    earlier, _ = register(personas.registrar_a)
+    to_handling(personas, earlier)
+    actor = personas.city_dept_head
+    primary, _ = register(actor, previous=earlier, title="搅拌站噪音（张三）", petitioners=person(*PEOPLE[0]))
+    items = [register(actor, title=f"搅拌站噪音（{n}）", petitioners=person(n, ph))[0] for n, ph in PEOPLE[1:]]
+    for item in items:
+        services.petition_merge(petition=item, actor=actor, primary=primary)
+    ground, reason = DeclineGround.ALREADY_HANDLED, "张三反映的事项正在A1区住建局办理期限内"
+    with pytest.raises(RuleViolation):  # refused while they are merged (petitions/tests/test_merge_decline.py)
+        services.petition_decline(petition=primary, actor=actor, ground=ground, reason=reason)
+    gateways.SENT.clear()
+    for item in items:
+        run(services.petition_unmerge, petition=item, actor=actor)
+    run(services.petition_decline, petition=primary, actor=actor, ground=ground, reason=reason)
+    declined = "petitioner." + PetitionerStep.DECLINED
+    assert list(Notification.objects.filter(kind=declined).values_list("petition_id", flat=True)) == [primary.pk]
+    for (_name, phone), item in zip(PEOPLE[1:], items, strict=True):
+        (text,) = sent_to(phone)  # one message: handled on its own again, not the other petitioner's bar
+        assert item.number in text and "单独办理" in text and "住建局" not in text and "张三" not in text
+
+
+def test_the_unmerged_step_offers_its_placeholders_and_its_seeded_and_default_texts_use_only_those(
+    zh_templates: None,
+) -> None:
+    assert PLACEHOLDERS[PetitionerStep.UNMERGED] == frozenset({"number", "primary", "unit", "link"})
+    assert STEP_FOR_ACTION[Action.UNMERGE] == PetitionerStep.UNMERGED
+    assert PetitionerStep.UNMERGED not in MERGED_STEPS  # told to the item taken out only, never the primary's
+    PetitionerMessageTemplate.objects.get(kind=PetitionerStep.UNMERGED, channel="").full_clean()
+    text = DEFAULTS[PetitionerStep.UNMERGED]
+    template = PetitionerMessageTemplate(kind=PetitionerStep.UNMERGED, subject=str(text.subject), body=str(text.body))
+    template.full_clean(exclude=["channel"])
+
+
+def test_without_the_seeded_template_the_unmerged_default_is_filled(personas: Any, run: Any) -> None:
+    PetitionerMessageTemplate.objects.filter(kind=PetitionerStep.UNMERGED).delete()
+    primary, taken_out, _stayed = merged_three(personas)
+    run(services.petition_unmerge, petition=taken_out, actor=personas.registrar_a)
+    row = Notification.objects.get(kind=UNMERGED)
+    assert "{" not in row.body and taken_out.number in row.body and primary.number in row.body

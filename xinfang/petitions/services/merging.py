@@ -15,7 +15,15 @@ What a merge is, exactly:
   The primary's timeline records which 编号 joined it (internal: another petitioner's item).
 - 撤销并案 (un-merge) only while the primary is not yet decided (still in ``MERGEABLE_STATES``): the linked item
   returns to the state it had, and the clocks the merge stopped run again with their original due dates —
-  merging never extends a statutory time limit (Arts. 22, 23, 34).
+  merging never extends a statutory time limit (Arts. 22, 23, 34). Its petitioner is told it is handled on its own
+  again (``notify.petitioner``). Un-merging is also possible from a primary declined on its petitioner's own bar
+  before such declines were refused (below, ``declined_on_own_bar``): that decision answered none of its items.
+- 不予受理 of a primary on its petitioner's own bar — Art. 19 ¶3 (the same matter is being handled below) or
+  Art. 36 ¶3 (terminated after 复核) — is refused while items are merged into it (``require_decline_answers_merged``):
+  that bar is the primary petitioner's history, neither the merged petitioners' bar nor theirs to learn (Art. 30),
+  so they would not be told and their items, closed into a primary that ended, would never be answered. Staff
+  un-merge them first; each is then decided on its own record. Declining as out of scope (Art. 2) is about the matter
+  and answers them all (``MATTER_DECLINE_GROUNDS``; told to each of them).
 - Once the primary is decided, its outcome reaches the merged items' petitioners too: the same message, their own
   rating in the primary's window and their own 复查/复核 request (``services.merged_outcome``).
 """
@@ -23,21 +31,71 @@ What a merge is, exactly:
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from xinfang.core.articles import article_text
 from xinfang.core.errors import InvalidInput, RuleViolation
 from xinfang.orgs.models import User
-from xinfang.petitions.models import Clock, Nature, Petition, PetitionEvent
+from xinfang.petitions.models import Clock, DeclineGround, Nature, Petition, PetitionEvent
 from xinfang.petitions.selectors import petitions_visible_to
+from xinfang.petitions.services.bars import bar_article
 from xinfang.petitions.services.common import lock, record, require, stop_clocks
 from xinfang.petitions.workflow import MERGEABLE_STATES, Action, State
 
 MERGE_STOP = "merge"  # Clock.stop_reason of the clocks a merge stopped (run again by un-merging)
+# 不予受理 on these grounds is about the matter (Art. 2): it answers every item merged into the primary too, and their
+# petitioners are told (notify.petitioner). The other grounds — the bars of Art. 19 ¶3 and Art. 36 ¶3 — are the
+# primary petitioner's own history (their earlier petition): neither the merged petitioners' bar nor theirs to learn
+# (Art. 30), so such a decline answers nobody else.
+MATTER_DECLINE_GROUNDS = frozenset({DeclineGround.OUT_OF_SCOPE})
 
 
 def _not_found(number: str) -> InvalidInput:
     # The same answer for a number that does not exist and for one the actor may not see: no existence oracle.
     return InvalidInput(_("No petition with number %(n)s that you can see.") % {"n": number}, field="primary")
+
+
+def merged_items(primary: Petition) -> QuerySet[Petition]:
+    """The petitions merged into ``primary`` and waiting on its handling (still ``MERGED``), by id."""
+    return Petition.objects.filter(merged_into=primary, state=State.MERGED).order_by("id")
+
+
+def require_decline_answers_merged(primary: Petition, ground: str) -> None:
+    """不予受理 of ``primary`` on ``ground`` must answer the items merged into it as well: refused on its petitioner's
+    own bar (Art. 19 ¶3, Art. 36 ¶3) while any is merged into it, naming their 编号 — they must be un-merged first,
+    so that each is decided (and its petitioner told) on its own record."""
+    if ground in MATTER_DECLINE_GROUNDS:
+        return
+    numbers = list(merged_items(primary).values_list("number", flat=True))
+    if not numbers:
+        return
+    article = bar_article(ground)
+    raise RuleViolation(
+        _(
+            "Merged into %(n)s: %(numbers)s. Un-merge them first, since their petitioners' matter must still be "
+            "answered: not accepting %(n)s on this ground (%(article)s) rests on its own petitioner's earlier "
+            "petition and answers nobody else."
+        )
+        % {"numbers": ", ".join(numbers), "n": primary.number, "article": article_text(article)},
+        code="decline_strands_merged",
+        article=article,
+    )
+
+
+def declined_on_own_bar(primary: Petition) -> bool:
+    """Whether ``primary`` was declined on its petitioner's own bar (Art. 19 ¶3, Art. 36 ¶3): a decision that answers
+    no item merged into it (declines made before ``require_decline_answers_merged`` refused them)."""
+    if primary.state != State.DECLINED:
+        return False
+    data = (
+        PetitionEvent.objects.filter(petition=primary, action=Action.DECLINE)
+        .order_by("-id")
+        .values_list("data", flat=True)
+        .first()
+    )
+    ground = data.get("ground") if isinstance(data, dict) else None
+    return ground is not None and ground not in MATTER_DECLINE_GROUNDS
 
 
 @transaction.atomic
@@ -101,12 +159,13 @@ def petition_merge(*, petition: Petition, actor: User, primary: Petition, note: 
 
 @transaction.atomic
 def petition_unmerge(*, petition: Petition, actor: User, note: str = "") -> Petition:
-    """撤销并案 — take a merged petition back out of its primary while the primary is not yet decided."""
+    """撤销并案 — take a merged petition back out of its primary while the primary is not yet decided (or was declined
+    on its own petitioner's bar, which answered nobody else): it is handled on its own again, with its own clocks."""
     petition = lock(petition)
     require(petition, Action.UNMERGE, actor)
     assert petition.merged_into_id is not None  # noqa: S101 - a MERGED petition has its primary (set together)
     main = Petition.objects.select_for_update().get(pk=petition.merged_into_id)
-    if main.state not in MERGEABLE_STATES:
+    if main.state not in MERGEABLE_STATES and not declined_on_own_bar(main):
         raise RuleViolation(
             _("%(n)s is already “%(state)s”; its handling answers this petition too, so the merge stays.")
             % {"n": main.number, "state": State(main.state).label},

@@ -32,6 +32,7 @@ from xinfang.petitions.services.common import (
     set_holder,
     stop_clocks,
 )
+from xinfang.petitions.services.merging import require_decline_answers_merged
 from xinfang.petitions.sides import is_accused_side
 from xinfang.petitions.workflow import Action, State
 
@@ -211,7 +212,8 @@ def petition_divert(*, petition: Petition, actor: User, route: str, guidance: st
 
 @transaction.atomic
 def petition_decline(*, petition: Petition, actor: User, ground: str, reason: str) -> Petition:
-    """不予受理 with a written notice: Art. 19 ¶3, Art. 36 ¶3, or out of scope."""
+    """不予受理 with a written notice: Art. 19 ¶3, Art. 36 ¶3, or out of scope. On the first two (its petitioner's own
+    earlier petition) not while other petitions are merged into it: those are un-merged first (services.merging)."""
     petition = lock(petition)
     require(petition, Action.DECLINE, actor)
     if ground not in DeclineGround.values:
@@ -222,6 +224,7 @@ def petition_decline(*, petition: Petition, actor: User, ground: str, reason: st
             _("That ground does not apply: the linked earlier petition does not bar acceptance."),
             code="ground_not_applicable",
         )
+    require_decline_answers_merged(petition, ground)  # 并案: a bar of its own petitioner answers no merged item
     if not reason.strip():
         raise InvalidInput(_("Give the reason the petitioner will read."), field="reason")
     return _finish(
