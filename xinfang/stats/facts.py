@@ -19,7 +19,7 @@ from django.db.models import BooleanField, Case, CharField, Exists, F, OuterRef,
 from django.db.models.functions import TruncDate
 
 from xinfang.deadlines.rules import ClockKind
-from xinfang.orgs.models import ids_in_path
+from xinfang.orgs.models import Unit, ids_in_path
 from xinfang.petitions.models import (
     Clock,
     Document,
@@ -91,7 +91,7 @@ def _flag(q: Q) -> Case:
 
 
 def contributions_for(ids: Iterable[int], *, new: bool = False) -> dict[int, State]:
-    """{petition id: {"nodes": [[unit id, direct], …], "facts": [[*FactKey, value], …], "previous": id}}.
+    """{petition id: {"nodes": [[unit id, direct(, 0)], …], "facts": [[*FactKey, value], …], "previous": id}}.
 
     ``new``: the petitions were registered in this transaction, so they have no stopped clock, rating, issued
     document or later repeat yet; those four reads are skipped (the rules below are the same either way).
@@ -126,11 +126,19 @@ def contributions_for(ids: Iterable[int], *, new: bool = False) -> dict[int, Sta
         )
     )
     nodes: dict[int, dict[int, bool]] = defaultdict(dict)
+    # Nodes where an accusation's accused unit is not kept (see ``accused_reach``): [unit id, direct, 0] in the state.
+    unkept: dict[int, set[int]] = defaultdict(set)
+    reach = accused_reach(p["accused_unit_id"] for p in petitions if p["nature"] == Nature.ACCUSATION)
+    accused_of = {p["pk"]: p["accused_unit_id"] for p in petitions if p["nature"] == Nature.ACCUSATION}
     for pid, path in PetitionAccess.objects.filter(petition_id__in=ids).values_list("petition_id", "unit_path"):
         chain = ids_in_path(path)
         for uid in chain[:-1]:
             nodes[pid].setdefault(uid, False)
         nodes[pid][chain[-1]] = True
+        top = reach.get(accused_of.get(pid) or 0)
+        if top is not None:  # the accused unit is kept on the nodes at and below ``top`` only
+            below = chain.index(top) if top in chain else len(chain)
+            unkept[pid].update(chain[:below])
     clocks: dict[int, list[Any]] = defaultdict(list)
     ratings: dict[int, list[Any]] = defaultdict(list)
     docs: dict[int, list[Any]] = defaultdict(list)
@@ -222,18 +230,47 @@ def contributions_for(ids: Iterable[int], *, new: bool = False) -> dict[int, Sta
             if d["outcome"] == ReviewOutcome.UPHOLD:
                 add(f"{prefix}_upheld", d["issued_on"])
         out[pid] = {
-            "nodes": sorted([uid, direct] for uid, direct in nodes.get(pid, {}).items()),
+            "nodes": sorted(
+                [uid, direct, 0] if uid in unkept[pid] else [uid, direct] for uid, direct in nodes.get(pid, {}).items()
+            ),
             "facts": sorted([*k, v] for k, v in facts.items() if v),
             "previous": p["previous_id"],
         }
     return out
 
 
+ACCUSED_UNIT = 6  # the position of accused_unit_id in a FactKey
+
+
+def accused_reach(unit_ids: Iterable[int | None]) -> dict[int, int | None]:
+    """{accused unit: the highest node that keeps it, or None for every node} (Art. 30 ¶3 in the rollup).
+
+    The accused columns exist so that a viewer on the accused side can take the accusation out of a figure
+    (``selectors.View.accused_q``). That viewer's unit is the accused unit or below it, and a viewer reads their
+    own unit's node or nodes under their scope, which is at most their unit's parent (``Unit.scope_path``): so
+    only nodes at or below the accused unit's parent can ever be read by its side. Above it the accused unit is
+    dropped (0) and the facts add up with every other petition's: the national node's rows of a day were
+    multiplied by every unit anyone accused (379,000 rows for a year at 2,000,000 petitions; docs/benchmarks.md).
+    A top-level accused unit (no parent) is kept everywhere; the accused staff member always.
+    """
+    wanted = sorted({uid for uid in unit_ids if uid})
+    out: dict[int, int | None] = {}
+    for uid, path in Unit.objects.filter(pk__in=wanted).values_list("pk", "path"):
+        chain = ids_in_path(path)
+        out[uid] = chain[-2] if len(chain) > 1 else None
+    return out
+
+
 def expand(state: State | None) -> Iterator[tuple[RowKey, int]]:
+    """The rollup rows of one petition's stored contribution: each fact on each node (``[uid, direct]``, or
+    ``[uid, direct, 0]`` where the accused unit is not kept, ``accused_reach``)."""
     if not state:
         return
-    for uid, direct in state.get("nodes", []):
+    for uid, direct, *keep in state.get("nodes", []):
+        kept = not keep or bool(keep[0])
         for *key, value in state.get("facts", []):
+            if not kept and key[ACCUSED_UNIT]:
+                key[ACCUSED_UNIT] = 0
             yield (uid, bool(direct), *key), value
 
 
@@ -439,8 +476,8 @@ class _Sums:
                     f"{self._FACT_COLUMNS}, value FROM {stat_fact} WHERE 1 = 0"
                 )
                 cursor.execute(
-                    f"CREATE TEMPORARY TABLE {self.NODES} AS SELECT 0::bigint AS petition_id, node_id, direct "  # noqa: S608
-                    f"FROM {stat_fact} WHERE 1 = 0"
+                    f"CREATE TEMPORARY TABLE {self.NODES} AS SELECT 0::bigint AS petition_id, node_id, direct, "  # noqa: S608
+                    f"true AS keep FROM {stat_fact} WHERE 1 = 0"
                 )
 
     def add(self, states: dict[int, State]) -> None:
@@ -457,17 +494,21 @@ class _Sums:
                     if state.get("nodes"):
                         for fact in state.get("facts", []):
                             copy.write_row((pid, *fact))
-            with cursor.cursor.copy(f"COPY {self.NODES} (petition_id, node_id, direct) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {self.NODES} (petition_id, node_id, direct, keep) FROM STDIN") as copy:
                 for pid, state in states.items():
                     if state.get("facts"):
-                        for uid, direct in state.get("nodes", []):
-                            copy.write_row((pid, uid, bool(direct)))
+                        for uid, direct, *keep in state.get("nodes", []):
+                            copy.write_row((pid, uid, bool(direct), not keep or bool(keep[0])))
 
     def finish(self) -> None:
         """Sum the staged rows into the two (empty) tables and drop the stage."""
         if not self.staged:
             return
-        facts = ", ".join(f"f.{c.strip()}" for c in self._FACT_COLUMNS.split(","))
+        # ``expand`` in SQL: the accused unit only on the nodes that keep it.
+        facts = ", ".join(
+            "CASE WHEN n.keep THEN f.accused_unit_id ELSE 0 END" if c.strip() == "accused_unit_id" else f"f.{c.strip()}"
+            for c in self._FACT_COLUMNS.split(",")
+        )
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {self.FACTS}")
             cursor.execute(f"ANALYZE {self.NODES}")

@@ -68,8 +68,10 @@ class StatDaily(models.Model):
     Kept by the same upserts, in the same transaction, as StatFact (``facts.apply_delta``); read by the KPI figures,
     the series and the unit breakdown, which filter on none of the dropped dimensions. The accused columns stay:
     every read subtracts the accusations against the viewer (Art. 30 ¶3), and they are non-zero on accusations
-    only, so that subtraction needs no ``nature``. At the national node a year is at most measures × 365 rows
-    (times the few accused units), where StatFact holds one row per category × channel × nature × area as well.
+    only, so that subtraction needs no ``nature``. A node keeps an accused unit only if it lies at or below that
+    unit's parent (``facts.accused_reach``: no viewer on the accused side reads a node above it), so at the national
+    node a year is at most measures × 365 rows (times the few top-level accused units), where StatFact holds one
+    row per category × channel × nature × area as well.
     """
 
     node = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
