@@ -207,3 +207,26 @@ def test_items_merged_into_a_primary_declined_on_its_own_bar_before_this_rule_ca
     assert back.state == State.REGISTERED and back.merged_into is None
     assert open_clocks(back) == case.clocks[item.pk]
     assert fresh(case.primary).state == State.DECLINED  # the primary's decision stands
+
+
+def test_a_primary_with_merged_items_is_not_converted_into_a_proposal_until_they_are_unmerged(personas: Any) -> None:
+    """转为人民建议 (Art. 29) answers no petition: the items merged into the primary would be closed unanswered."""
+    from xinfang.petitions.services.conversion import petition_convert_to_proposal
+
+    primary, _ = register(personas.registrar_a, title="建议增设公交站点")
+    merged = [register(personas.registrar_a, title=f"建议增设公交站点（{i}）")[0] for i in (1, 2)]
+    for item in merged:
+        services.petition_merge(petition=item, actor=personas.registrar_a, primary=primary)
+    with pytest.raises(RuleViolation) as refused:
+        petition_convert_to_proposal(
+            petition=primary, actor=personas.registrar_a, reason="属于建议", proposal_number="JY-1"
+        )
+    assert all(item.number in str(refused.value) for item in merged)
+    assert fresh(primary).state == State.REGISTERED
+    for item in merged:
+        services.petition_unmerge(petition=item, actor=personas.registrar_a)
+    petition_convert_to_proposal(
+        petition=primary, actor=personas.registrar_a, reason="属于建议", proposal_number="JY-1"
+    )
+    assert fresh(primary).state == State.CLOSED
+    assert {fresh(item).state for item in merged} == {State.REGISTERED}  # each goes on in its own workflow
