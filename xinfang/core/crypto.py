@@ -7,6 +7,10 @@
 - Fernet tokens are random, so an encrypted column cannot be searched. ``KeyedHashField`` keeps an HMAC-SHA256 of the
   normalised value (key ``settings.FIELD_HASH_KEY``, ``XINFANG_HASH_KEY``) next to it, filled on every save and
   ``bulk_create``; an exact search by phone or 身份证号 is then one indexed equality on the hash column.
+- A lookup on an encrypted column that compares its value (``filter(phone="138…")``, ``__in``, ``__icontains``,
+  ``__gt``, …) would compare against a fresh random token and silently match nothing, so it raises ``FieldError``
+  when the query is built, naming the field and its keyed hash. Only ``= ""`` (and ``None``) and ``__isnull`` are
+  allowed: ``exclude(phone="")`` still means "has a phone".
 """
 
 from __future__ import annotations
@@ -21,9 +25,10 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
+from django.db.models import lookups
 
 
 @functools.lru_cache(maxsize=8)
@@ -178,6 +183,82 @@ class KeyedHashField(models.CharField):  # type: ignore[type-arg]
         value = keyed_hash(self.kind, getattr(model_instance, self.source) or "")
         setattr(model_instance, self.attname, value)
         return value
+
+
+# ------------------------------------------------------------------------------- lookups on encrypted columns
+
+
+def encrypted_lookup_error(field: Any, lookup_name: str) -> FieldError:
+    """The error for a ``lookup_name`` comparison on the encrypted ``field``: names the field and how to search it."""
+    model = getattr(field, "model", None)
+    name = str(getattr(field, "name", "") or "?")
+    label = f"{model._meta.label}.{name}" if model is not None else name
+    hashes = (
+        [f for f in model._meta.concrete_fields if isinstance(f, KeyedHashField) and f.source == name]
+        if model is not None
+        else []
+    )
+    if hashes:
+        how = (
+            f"Search through its keyed hash (KeyedHashField) instead: "
+            f"{hashes[0].name}=crypto.keyed_hash({hashes[0].kind!r}, value)"
+        )
+    else:
+        how = (
+            "It has no keyed hash to search by: add a KeyedHashField (source=" + repr(name) + ", see "
+            "xinfang.core.crypto) if it must be searched, e.g. as Petitioner.phone_hash is for Petitioner.phone"
+        )
+    return FieldError(
+        f"{label} is encrypted at rest (a random Fernet token per value), so the lookup "
+        f'{name}__{lookup_name} would never match. {how}. Only {name}="" and {name}__isnull work on the column.'
+    )
+
+
+class EncryptedLookupGuard(lookups.Lookup):
+    """Refuses, at query-building time, a lookup that would compare an encrypted column with a value."""
+
+    def __init__(self, lhs: Any, rhs: Any) -> None:
+        if not self.allows(rhs):
+            raise encrypted_lookup_error(getattr(lhs, "output_field", None), str(self.lookup_name))
+        super().__init__(lhs, rhs)
+
+    def allows(self, rhs: Any) -> bool:
+        return False
+
+
+class EncryptedExact(EncryptedLookupGuard, lookups.Exact):
+    """``= ""`` is stored unencrypted ("has no value"); ``= None`` becomes ``isnull`` (Django's own rewrite)."""
+
+    def allows(self, rhs: Any) -> bool:
+        return rhs is None or (isinstance(rhs, str) and rhs == "")
+
+
+class EncryptedIExact(EncryptedLookupGuard, lookups.IExact):
+    def allows(self, rhs: Any) -> bool:
+        return rhs is None  # rewritten to isnull by Django before it is compiled
+
+
+_REFUSED: tuple[type[lookups.Lookup], ...] = (
+    lookups.In,
+    lookups.Contains,
+    lookups.IContains,
+    lookups.StartsWith,
+    lookups.IStartsWith,
+    lookups.EndsWith,
+    lookups.IEndsWith,
+    lookups.Regex,
+    lookups.IRegex,
+    lookups.GreaterThan,
+    lookups.GreaterThanOrEqual,
+    lookups.LessThan,
+    lookups.LessThanOrEqual,
+    lookups.Range,
+)
+
+EncryptedTextField.register_lookup(EncryptedExact)
+EncryptedTextField.register_lookup(EncryptedIExact)
+for _base in _REFUSED:
+    EncryptedTextField.register_lookup(type(f"Encrypted{_base.__name__}", (EncryptedLookupGuard, _base), {}))
 
 
 # ------------------------------------------------------------------------------------------ whole tables

@@ -62,6 +62,7 @@ class IdentitySurface(models.TextChoices):
     API_BOOKINGS = "api_bookings", _("API: booking phones")
     NOTIFICATION = "notification", _("Notification")
     PROPOSAL_CONVERSION = "proposal_conversion", _("Conversion into a proposal")
+    PETITION_CONVERSION = "petition_conversion", _("Conversion of a proposal into a petition")
     PROPOSAL_PAGE = "proposal_page", _("Proposal page")
     API_PROPOSAL = "api_proposal", _("API: proposal")
 

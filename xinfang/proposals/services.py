@@ -330,7 +330,8 @@ def proposal_convert_to_petition(
     It goes through the petitions intake (``petition_register``: the registrar's rights, Arts. 21-22 and their
     clocks, counted from the day the proposal was received). The proposal is closed with the reason, never
     deleted; each record links to the other and each timeline says so. Returns the petition and its 查询码,
-    which staff pass on to the proposer (it is shown this once).
+    which staff pass on to the proposer (it is shown this once). Copying a named proposer's name and phone is a
+    read of the unmasked identity, audited once with the proposal (``PETITION_CONVERSION``; Art. 30).
     """
     proposal = Proposal.objects.select_for_update().select_related("receiving_unit").get(pk=proposal.pk)
     _check(proposal, Action.CONVERT, actor)
@@ -359,6 +360,8 @@ def proposal_convert_to_petition(
             origin={"proposal": proposal.number},
         ),
     )
+    if petitioners:  # copying the proposer's name and phone is a read of the unmasked identity (Art. 30)
+        identity_read_record(user=actor, proposal_ids=[proposal.pk], surface=IdentitySurface.PETITION_CONVERSION)
     today = timeutil.today()
     from_state = proposal.state
     proposal.state = State.CONVERTED

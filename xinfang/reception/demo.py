@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from xinfang.orgs.demo import demo_county_leader
 from xinfang.orgs.models import Unit, UnitType, User
-from xinfang.petitions.models import Petition
+from xinfang.petitions.models import Petition, Petitioner
 from xinfang.petitions.selectors import petitions_visible_to
 from xinfang.petitions.services import IntakeData, PetitionerData
 from xinfang.reception import services
@@ -77,8 +77,10 @@ def _user(username: str) -> User:
 
 def _petitions_for(user: User, n: int) -> list[Petition]:
     """Open demo petitions ``user`` can see with a petitioner phone (for invitations)."""
-    qs = petitions_visible_to(user).filter(petitioners__phone__gt="").exclude(state__in=["closed", "declined"])
-    return list(qs.distinct().order_by("id")[:n])
+    # "Has a phone" is `phone != ""`: an encrypted column allows no other comparison (xinfang.core.crypto).
+    with_phone = Petitioner.objects.exclude(phone="").values("petition_id")
+    qs = petitions_visible_to(user).filter(pk__in=with_phone).exclude(state__in=["closed", "declined"])
+    return list(qs.order_by("id")[:n])
 
 
 def _schedule(actor: User, leader: User, site: ReceptionSite, start: dt.date, **kw: object) -> ReceptionSchedule:

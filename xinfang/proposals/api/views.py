@@ -54,9 +54,11 @@ class ProposalViewSet(viewsets.ReadOnlyModelViewSet[Proposal]):
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._detail(self.get_object())
 
-    def _detail(self, proposal: Proposal, code: int = status.HTTP_200_OK) -> Response:
-        """The proposal with its proposer's name and phone (an audited identity read: ``proposer_shown``)."""
-        services.proposer_shown(staff_user(self.request), proposal, IdentitySurface.API_PROPOSAL)
+    def _detail(self, proposal: Proposal, code: int = status.HTTP_200_OK, *, audited: bool = False) -> Response:
+        """The proposal with its proposer's name and phone (an audited identity read: ``proposer_shown``, unless
+        the call already audited this read: ``audited``)."""
+        if not audited:
+            services.proposer_shown(staff_user(self.request), proposal, IdentitySurface.API_PROPOSAL)
         return Response(s.ProposalDetailSerializer(proposal).data, status=code)
 
     def _answer(self, proposal: Proposal) -> Response:
@@ -127,7 +129,8 @@ class ProposalViewSet(viewsets.ReadOnlyModelViewSet[Proposal]):
         user = staff_user(request)
         petition = _visible_petition(user, data.validated_data["petition"])
         proposal = services.proposal_from_petition(petition=petition, actor=user, reason=data.validated_data["reason"])
-        return self._detail(proposal, status.HTTP_201_CREATED)
+        # The answer shows the identity the conversion just copied: that read is audited once, by the service.
+        return self._detail(proposal, status.HTTP_201_CREATED, audited=True)
 
 
 def _visible_petition(user: Any, key: str) -> Any:

@@ -1,7 +1,8 @@
 """Issue 9 (Build 4) and 12 (《信访工作条例》Art. 30; 个人信息保护法 Art. 51, 54): the proposal page and the proposals
 API show the proposer's name and phone to staff who may see the proposal (``proposals_visible_to``); each such display
 writes one ``IdentityRead`` with the proposal, an anonymous proposal (nothing to show) none. The identity-read audit
-lists these reads to supervisors and administrators who may see the proposal, and not to an unrelated unit's."""
+lists these reads to supervisors and administrators who may see the proposal, and not to an unrelated unit's.
+Converting between a proposal and a petition copies the identity: one read per conversion, both ways, page and API."""
 
 from __future__ import annotations
 
@@ -172,3 +173,114 @@ def test_a_booking_read_without_a_petition_stays_for_superusers_only(
 ) -> None:
     identity_read_record(user=personas.registrar_a, surface="api_bookings", bookings={99: None})
     assert all(surface != "api_bookings" for _p, _id, surface in listed(personas.supervisor))
+
+
+# ------------------------------------------------------------------------------------------------ conversions
+# Converting copies the unmasked identity from one record to the other (Art. 29 ¶2 with Art. 30): each conversion
+# writes exactly one read naming the actor, the source record and the surface; an anonymous source writes none; the
+# API answer that shows the copied proposer does not count the same read twice.
+
+SOURCE_NAME, SOURCE_PHONE = "张三", "13812345678"  # the petitioner in petitions.tests.helpers.register
+
+
+@pytest.fixture
+def named_petition(personas: Personas) -> Any:
+    petition, _code = register(personas.registrar_a)  # held by A1区信访局, which may convert it (Art. 29)
+    IdentityRead.objects.all().delete()  # only the conversion's reads below
+    return petition
+
+
+@pytest.fixture
+def anonymous_petition(personas: Personas) -> Any:
+    petition, _code = register(personas.registrar_a, is_anonymous=True, petitioners=[])
+    IdentityRead.objects.all().delete()
+    return petition
+
+
+def test_api_converting_a_proposal_into_a_petition_writes_one_read_of_the_proposal(
+    personas: Personas, proposal: Proposal
+) -> None:
+    response = api(personas.registrar_a).post(
+        f"/api/v1/proposals/{proposal.pk}/convert/", {"reason": "实为投诉", "nature": "appeal"}
+    )
+    assert response.status_code == 201, response.content
+    assert reads() == [(personas.registrar_a.pk, proposal.pk, None, IdentitySurface.PETITION_CONVERSION)]
+    petitioner = Proposal.objects.get(pk=proposal.pk).petition.petitioners.get()  # type: ignore[union-attr]
+    assert (petitioner.name, petitioner.phone) == (NAME, PHONE)  # what was read was copied
+
+
+def test_the_page_converting_a_proposal_into_a_petition_writes_one_read(personas: Personas, proposal: Proposal) -> None:
+    response = page(personas.registrar_a).post(
+        reverse("proposals:act", args=[proposal.pk, "convert"]),
+        {"convert-nature": "appeal", "convert-reason": "实为投诉"},
+    )
+    assert response.status_code == 302
+    assert reads() == [(personas.registrar_a.pk, proposal.pk, None, IdentitySurface.PETITION_CONVERSION)]
+
+
+def test_converting_an_anonymous_proposal_into_a_petition_writes_no_read(
+    personas: Personas, anonymous: Proposal
+) -> None:
+    client = api(personas.registrar_a)
+    response = client.post(f"/api/v1/proposals/{anonymous.pk}/convert/", {"reason": "实为投诉", "nature": "appeal"})
+    assert response.status_code == 201, response.content
+    assert reads() == []
+
+
+def test_a_refused_conversion_into_a_petition_writes_no_read(personas: Personas, proposal: Proposal) -> None:
+    response = api(personas.registrar_a).post(
+        f"/api/v1/proposals/{proposal.pk}/convert/", {"reason": "实为投诉", "nature": "no-such-nature"}
+    )
+    assert response.status_code == 400
+    assert reads() == []
+
+
+def test_api_converting_a_petition_into_a_proposal_writes_one_read_not_two(
+    personas: Personas, named_petition: Any
+) -> None:
+    response = api(personas.registrar_a).post(
+        "/api/v1/proposals/from-petition/", {"petition": named_petition.number, "reason": "属于建议意见类"}
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["proposer_name"], body["proposer_phone"]) == (SOURCE_NAME, SOURCE_PHONE)  # shown once, read once
+    assert reads() == [(personas.registrar_a.pk, None, named_petition.pk, IdentitySurface.PROPOSAL_CONVERSION)]
+
+
+def test_the_proposals_desk_converting_a_petition_writes_one_read(personas: Personas, named_petition: Any) -> None:
+    response = page(personas.registrar_a).post(
+        reverse("proposals:from_petition"),
+        {"from_petition-petition": named_petition.number, "from_petition-reason": "属于建议意见类"},
+    )
+    assert response.status_code == 302
+    assert reads() == [(personas.registrar_a.pk, None, named_petition.pk, IdentitySurface.PROPOSAL_CONVERSION)]
+
+
+def test_the_petition_page_action_converting_into_a_proposal_writes_one_read(
+    personas: Personas, named_petition: Any
+) -> None:
+    response = page(personas.registrar_a).post(
+        reverse("workbench:act", args=[named_petition.number, "to_proposal"]), {"reason": "属于建议意见类"}
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert Proposal.objects.filter(source_petition=named_petition).exists()
+    assert reads() == [(personas.registrar_a.pk, None, named_petition.pk, IdentitySurface.PROPOSAL_CONVERSION)]
+
+
+def test_converting_an_anonymous_petition_into_a_proposal_writes_no_read(
+    personas: Personas, anonymous_petition: Any
+) -> None:
+    response = api(personas.registrar_a).post(
+        "/api/v1/proposals/from-petition/", {"petition": anonymous_petition.number, "reason": "属于建议意见类"}
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["proposer_name"] == ""
+    assert reads() == []
+
+
+def test_a_conversion_read_of_a_proposal_is_listed_to_the_supervisor_above(
+    personas: Personas, proposal: Proposal
+) -> None:
+    client = api(personas.registrar_a)
+    client.post(f"/api/v1/proposals/{proposal.pk}/convert/", {"reason": "实为投诉", "nature": "appeal"})
+    assert ("", proposal.pk, "petition_conversion") in listed(personas.supervisor)
