@@ -19,8 +19,10 @@ from django.contrib.admin.sites import AdminSite
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+from django_otp.forms import otp_verification_failed
+from django_otp.models import Device
 
-from xinfang.core.twofactor import is_verified, record_failure
+from xinfang.core.twofactor import is_verified, match_code, record_failure
 
 
 class TwoFactorAdminLoginForm(OTPAdminAuthenticationForm):
@@ -38,6 +40,18 @@ class TwoFactorAdminLoginForm(OTPAdminAuthenticationForm):
                 record_failure(self.request, user)
             raise
         return cleaned
+
+    def _verify_token(self, user: Any, token: str, device: Device | None = None) -> Device:
+        """The code is matched as on the workbench (``twofactor.match_code``: the authenticator before the backup
+        codes), not by ``django_otp.match_token``, which tries the devices in ``INSTALLED_APPS`` order."""
+        if device is not None:  # a device chosen on the form (the page offers no choice; django-otp's path)
+            chosen: Device = super()._verify_token(user, token, device)
+            return chosen
+        matched = match_code(user, token)
+        if matched is None:
+            otp_verification_failed.send(sender=self.__class__, user=user)
+            raise ValidationError(self.otp_error_messages["invalid_token"], code="invalid_token")
+        return matched
 
 
 class TwoFactorAdminSite(OTPAdminSite):

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.core.totp import TotpDevice as TotpDevice  # the model lives there; imported here so the app loads it
+
 
 class AppendOnly(models.Model):
     """A record that is only ever inserted: timelines, logs, progress notes. Saving again or deleting raises."""

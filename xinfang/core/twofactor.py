@@ -1,7 +1,10 @@
 """Second factor for staff sign-in: TOTP authenticator apps and one-time backup codes (issue 9; 个人信息保护法 Art. 51).
 
-- **Devices** are django-otp's: a ``TOTPDevice`` (RFC 6238, 6 digits every 30 s; a code is accepted once) and a
-  ``StaticDevice`` holding ten backup codes, each usable once. Both throttle wrong codes (growing delays).
+- **Devices**: a ``core.TotpDevice`` (``xinfang.core.totp``: django-otp's TOTP device, RFC 6238, 6 digits every
+  30 s, a code accepted once, but with its secret key encrypted at rest) and django-otp's ``StaticDevice`` holding ten
+  backup codes, each usable once. Both throttle wrong codes (growing delays). A code is tried on the authenticator
+  first (``match_code``): a TOTP code then never counts as a wrong backup code, which would slow the backup codes
+  down a little more at every sign-in.
 - **Policy** (``second_factor_required``): staff holding a role of ``settings.XINFANG_2FA_REQUIRED_ROLES`` must
   enrol, and staff who enrolled of their own accord must give a code too. The session remembers at password login
   whether the account has a device (``ENROLLED_SESSION_KEY``), so no request pays a query to find out.
@@ -36,9 +39,9 @@ from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xinfang.core.errors import InvalidInput
+from xinfang.core.totp import TotpDevice
 from xinfang.orgs.models import User
 
 # Set at password login: whether the account has a confirmed device (so the middleware needs no query).
@@ -123,12 +126,7 @@ def _verified_device(user: User, code: object, *, field: str) -> Device:
         )
     if len(token) > CODE_MAX_LENGTH:
         raise InvalidInput(_("This is not a code: it is too long."), field=field, code="otp_invalid")
-    with transaction.atomic():  # the devices are locked while the code is checked: a code is accepted once
-        device: Device | None = None
-        for candidate in devices_for_user(user, for_verify=True):
-            if candidate.verify_token(token):
-                device = candidate
-                break
+    device = match_code(user, token)
     if device is None:
         raise InvalidInput(
             _("The code is wrong, expired or already used. Enter the code the app shows now, or a backup code."),
@@ -138,44 +136,59 @@ def _verified_device(user: User, code: object, *, field: str) -> Device:
     return device
 
 
+def match_code(user: User, token: str) -> Device | None:
+    """The confirmed device of ``user`` that accepts ``token`` now (the code is used up), or ``None``.
+
+    Like ``django_otp.match_token``, but the authenticator app is tried before the backup codes whatever the order of
+    ``INSTALLED_APPS``. Each device tried and refused takes a throttle step, so this order keeps the backup codes from
+    being slowed down by every ordinary sign-in. The devices are locked while the code is checked (a code is
+    accepted once, even by concurrent requests)."""
+    with transaction.atomic():
+        devices = sorted(devices_for_user(user, for_verify=True), key=lambda d: not isinstance(d, TotpDevice))
+        for device in devices:
+            if device.verify_token(token):
+                return device
+    return None
+
+
 def otp_verify(*, user: User, code: object, field: str = "code") -> Device:
     """Check a code from any of the user's devices (TOTP or backup); a wrong one is throttled and refused (400)."""
     return _verified_device(user, code, field=field)
 
 
-def totp_device_start(*, user: User) -> TOTPDevice:
+def totp_device_start(*, user: User) -> TotpDevice:
     """Begin set-up: a new, unconfirmed authenticator (the same one again while the page is reloaded)."""
     with transaction.atomic():
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+        device = TotpDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
         if device is None:
-            device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
+            device = TotpDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
     return device
 
 
 @dataclass(frozen=True)
 class Enrolment:
-    device: TOTPDevice
+    device: TotpDevice
     backup_codes: list[str]  # shown once; django-otp keeps them to check, they are never displayed again
 
 
 def totp_device_confirm(*, user: User, code: object) -> Enrolment:
     """Finish set-up with the code the app shows: the authenticator becomes the account's only one and ten new backup
     codes replace any earlier ones. A wrong code is refused (400 naming ``code``) and throttled."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    device = TotpDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
     if device is None:
         raise InvalidInput(_("Start the set-up again: no authenticator is waiting for its first code."), field="code")
     token = normalise_code(code)
     if not token:
         raise InvalidInput(_("Enter the 6-digit code your authenticator app shows."), field="code", code="otp_required")
     with transaction.atomic():
-        locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        locked = TotpDevice.objects.select_for_update().get(pk=device.pk)
         accepted = len(token) <= CODE_MAX_LENGTH and locked.verify_token(token)  # a failure step is saved
     if not accepted:
         raise InvalidInput(
             _("The code is wrong or has expired. Enter the code the app shows now."), field="code", code="otp_invalid"
         )
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).exclude(pk=locked.pk).delete()
+        TotpDevice.objects.filter(user=user).exclude(pk=locked.pk).delete()
         locked.confirmed = True
         locked.save(update_fields=["confirmed"])
         StaticDevice.objects.filter(user=user).delete()
@@ -189,7 +202,7 @@ def otp_disable(*, user: User, code: object) -> None:
     """Remove the authenticator and the backup codes, on a fresh code (one not used before) from either."""
     otp_verify(user=user, code=code)
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).delete()
+        TotpDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
 
 

@@ -19,12 +19,12 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from conftest import Personas, make_user
 from xinfang.core import twofactor
 from xinfang.core.errors import InvalidInput
+from xinfang.core.models import TotpDevice
 from xinfang.core.tests.test_csp import inline_code
 from xinfang.orgs.models import Role, User
 
@@ -52,13 +52,13 @@ def clock() -> Iterator[Clock]:
         yield traveller
 
 
-def code(device: TOTPDevice) -> str:
+def code(device: TotpDevice) -> str:
     """The code the authenticator app shows now (``time.time`` is the travelled clock)."""
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():06d}"
 
 
-def enrol(user: User) -> tuple[TOTPDevice, list[str]]:
+def enrol(user: User) -> tuple[TotpDevice, list[str]]:
     device = twofactor.totp_device_start(user=user)
     enrolment = twofactor.totp_device_confirm(user=user, code=code(device))
     return enrolment.device, enrolment.backup_codes
@@ -91,7 +91,7 @@ def test_a_required_role_is_sent_to_set_up_and_reaches_no_page_or_api_until_veri
     html = page.content.decode()
     assert page.status_code == 200
     assert "<svg" in html and inline_code(html) == []  # the QR code is markup: no script, no style (CSP)
-    device = TOTPDevice.objects.get(user=personas.supervisor, confirmed=False)
+    device = TotpDevice.objects.get(user=personas.supervisor, confirmed=False)
     secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', html)
     assert secret is not None and f"secret={secret.group(1)}" in device.config_url
 
@@ -131,7 +131,7 @@ def test_an_enrolled_account_gives_its_code_and_cannot_add_a_device_with_the_pas
 
     assert client.get(INBOX)["Location"] == f"{VERIFY}?next=%2Fworkbench%2F"
     assert client.get(SETUP)["Location"].startswith(VERIFY)  # a stolen password cannot enrol the thief's phone
-    assert TOTPDevice.objects.filter(user=personas.supervisor).count() == 1
+    assert TotpDevice.objects.filter(user=personas.supervisor).count() == 1
 
     response = client.post(VERIFY, {"code": code(device), "next": "/workbench/supervision/"})
     assert response.status_code == 302 and response["Location"] == "/workbench/supervision/"
@@ -193,12 +193,12 @@ def test_turning_off_needs_a_fresh_code_and_a_required_role_must_enrol_again(per
 
     stale = client.post(reverse("workbench:twofactor_disable"), {"code": used})
     assert stale.status_code == 400  # the code that turned it on does not turn it off
-    assert TOTPDevice.objects.filter(user=personas.supervisor, confirmed=True).exists()
+    assert TotpDevice.objects.filter(user=personas.supervisor, confirmed=True).exists()
 
     clock.shift(dt.timedelta(seconds=60))
     response = client.post(reverse("workbench:twofactor_disable"), {"code": code(device)})
     assert response.status_code == 302 and response["Location"] == SETUP
-    assert not TOTPDevice.objects.filter(user=personas.supervisor).exists()
+    assert not TotpDevice.objects.filter(user=personas.supervisor).exists()
     assert not StaticDevice.objects.filter(user=personas.supervisor).exists()
     assert client.get(INBOX)["Location"].startswith(SETUP)
 
@@ -312,7 +312,7 @@ def test_confirming_replaces_earlier_devices_and_backup_codes(personas: Personas
     _first, first_codes = enrol(personas.handler_b)
     clock.shift(dt.timedelta(seconds=60))
     second, second_codes = enrol(personas.handler_b)
-    assert list(TOTPDevice.objects.filter(user=personas.handler_b)) == [second]
+    assert list(TotpDevice.objects.filter(user=personas.handler_b)) == [second]
     assert set(StaticToken.objects.values_list("token", flat=True)) == set(second_codes)
     assert not set(first_codes) & set(second_codes)
 

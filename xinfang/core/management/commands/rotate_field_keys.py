@@ -14,7 +14,7 @@ from xinfang.core.crypto import encrypted_models, reseal_model
 class Command(BaseCommand):
     help = (
         "Re-encrypt every encrypted column (petitioner 身份证号, phone, address; booking, invitation and citizen "
-        "account phones — every EncryptedTextField) with the first key of "
+        "account phones, staff authenticator (TOTP) keys — every EncryptedTextField) with the first key of "
         "XINFANG_FIELD_KEYS and recompute the keyed hashes with XINFANG_HASH_KEY, in batches. Put the new key "
         "first, keep the old ones after it, run this, then remove the old keys."
     )
