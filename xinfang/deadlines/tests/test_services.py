@@ -158,7 +158,7 @@ def test_local_target_days_must_be_positive(tree):
 
 
 def test_local_target_lookup_is_cached_until_a_target_changes(tree, django_assert_num_queries):
-    province, city, county = tree
+    _province, city, county = tree
     LocalTarget.objects.create(unit=city, kind=ClockKind.HANDLE, days=21, label="21天办结")
     assert applicable(county, ClockKind.HANDLE, first_time=False).days == 21
     assert local_target_for(unit=county, kind=ClockKind.ROUTE, first_time=False) is None
