@@ -434,9 +434,14 @@ def measures_of(kpi: Kpi) -> set[str]:
 def compute(kpi: Kpi, sums: dict[str, int]) -> tuple[float | int | None, int, int | None]:
     """(value, numerator, denominator) of ``kpi`` from summed measures; rates and means are None over 0."""
     num = sum(sums.get(m, 0) for m in kpi.numerator) - sum(sums.get(m, 0) for m in kpi.minus)
+    return value_of(kpi, num, sum(sums.get(m, 0) for m in kpi.denominator))
+
+
+def value_of(kpi: Kpi, num: int, den: int) -> tuple[float | int | None, int, int | None]:
+    """(value, numerator, denominator) of ``kpi`` from its numerator (``minus`` already taken off) and denominator:
+    a count is its numerator; a rate or a mean is None over 0 (``compute``, and the breakdowns summed in SQL)."""
     if kpi.unit == KpiUnit.COUNT:
         return num, num, None
-    den = sum(sums.get(m, 0) for m in kpi.denominator)
     if den == 0:
         return None, num, 0
     return num / den, num, den

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum, Value
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -617,7 +617,6 @@ def breakdown(
             % {"kpi": kpi.name},
             field="kpi",
         )
-    groups: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     if kpi.live:
         if by != "unit":
             raise InvalidInput(_("Today's overdue figure is broken down by unit only."), field="by")
@@ -642,26 +641,25 @@ def breakdown(
         else:
             qs = _facts(view, start, end, measures)
             field = {"area": "division_code", "category": "category_id"}.get(by, by)
-        # One row per group, a sum per measure (a national unit ranking: one row per unit, not per unit × measure).
-        ordered = sorted(measures)
-        totals = {f"m{i}": Sum("value", filter=Q(measure=m)) for i, m in enumerate(ordered)}
-        for key, *sums in qs.values(field).annotate(**totals).values_list(field, *totals):
-            group = groups[key]
-            for measure, total in zip(ordered, sums, strict=True):
-                group[measure] += int(total or 0)
+        # One row per group with the KPI's numerator and denominator summed in SQL (a national unit ranking: one
+        # row per unit, two numbers, not a sum per measure to add up in Python for each of thousands of units).
+        groups: dict[Any, list[int]] = {}
+        for key, num, den in qs.values(field).annotate(**_num_den(kpi)).values_list(field, "num", "den"):
+            group = groups.setdefault(key, [0, 0])
+            group[0] += int(num)
+            group[1] += int(den)
         if by == "category":
             mapping = _category_at_level(groups.keys(), level)
-            merged: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-            for key, s in groups.items():
-                for m, v in s.items():
-                    merged[mapping[key]][m] += v
+            merged: dict[Any, list[int]] = {}
+            for key, (num, den) in groups.items():
+                group = merged.setdefault(mapping[key], [0, 0])
+                group[0] += num
+                group[1] += den
             groups = merged
         rows = []
-        for key, sums in groups.items():
-            value, num, den = catalogue.compute(kpi, sums)
-            rows.append(
-                {"key": key, "value": value, "numerator": num, "denominator": den, "count": num if den is None else den}
-            )
+        for key, (num, den) in groups.items():
+            value, n, d = catalogue.value_of(kpi, num, den)
+            rows.append({"key": key, "value": value, "numerator": n, "denominator": d, "count": n if d is None else d})
     truncated = len(rows) > MAX_BREAKDOWN_ROWS
     rows = _top_rows(rows)
     labels = _labels_for(by, [r["key"] for r in rows], level)
@@ -671,6 +669,16 @@ def breakdown(
         r["key"] = "" if r["key"] in (None, 0) else str(r["key"])
     rows.sort(key=lambda r: (*_rank(r), r["label"]))
     return rows[:MAX_BREAKDOWN_ROWS], truncated
+
+
+def _num_den(kpi: Kpi) -> dict[str, Any]:
+    """SQL sums of ``value`` giving the KPI's numerator (its ``minus`` measures taken off) and denominator (0 for a
+    count), as ``catalogue.compute`` adds them up from per-measure sums."""
+
+    def total(names: tuple[str, ...]) -> Any:
+        return Sum("value", filter=Q(measure__in=sorted(set(names))), default=0) if names else Value(0)
+
+    return {"num": total(kpi.numerator) - total(kpi.minus), "den": total(kpi.denominator)}
 
 
 def _rank(row: dict[str, Any]) -> tuple[bool, float, int]:
