@@ -27,6 +27,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Max
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -60,7 +61,12 @@ from xinfang.petitions.models import (
     Rating,
     ReviewOutcome,
 )
-from xinfang.petitions.services.merged_outcome import others_identity, outcome_recipients, redact
+from xinfang.petitions.services.merged_outcome import (
+    others_identity,
+    outcome_recipients,
+    outcome_recipients_of,
+    redact,
+)
 from xinfang.petitions.services.merging import MATTER_DECLINE_GROUNDS
 from xinfang.petitions.signals import events_bulk_created
 from xinfang.petitions.workflow import Action, State
@@ -618,32 +624,42 @@ def _tell_each(event_ids: list[int]) -> None:
 
 def rating_window_reminders(*, today: dt.date | None = None) -> dict[str, int]:
     """Remind petitioners whose rating period ends within ``XINFANG_RATING_REMINDER_DAYS`` and who have not rated
-    since it opened. Idempotent: a petition that had this reminder (sent, capped or failed) never gets another."""
+    since it opened. Idempotent: a petition that had this reminder (sent, capped or failed) never gets another.
+
+    Set-based: one query each for the closing windows, the items merged into them, the reminders already written
+    and the latest rating of each petition; then one message per petitioner still to remind."""
     today = today or timeutil.today()
     last = today + dt.timedelta(days=settings.XINFANG_RATING_REMINDER_DAYS)
-    clocks = (
+    windows: dict[int, Clock] = {}  # the latest open window of each petition
+    for clock in (
         Clock.objects.filter(kind=ClockKind.RATING_WINDOW, stopped_on__isnull=True, due__gte=today, due__lte=last)
         .select_related("petition")
         .order_by("petition_id", "-id")
-    )
-    seen: set[int] = set()
+    ):
+        windows.setdefault(clock.petition_id, clock)
+    # 并案: the items merged into the petition rate in its window, so their petitioners are reminded too.
+    recipients = outcome_recipients_of([c.petition for c in windows.values()])
+    ids = [p.pk for items in recipients.values() for p in items]
+    kind = KIND_PREFIX + PetitionerStep.RATING_WINDOW
+    told = set(Notification.objects.filter(petition_id__in=ids, kind=kind).values_list("petition_id", flat=True))
+    rated_on = {
+        pid: timezone.localtime(at).date()
+        for pid, at in Rating.objects.filter(petition_id__in=ids)
+        .values("petition_id")
+        .annotate(at=Max("created_at"))
+        .values_list("petition_id", "at")
+    }
     sent = skipped = 0
-    for clock in clocks:
-        if clock.petition_id in seen:
-            continue
-        seen.add(clock.petition_id)
-        # 并案: the items merged into the petition rate in its window, so their petitioners are reminded too.
-        for petition in outcome_recipients(clock.petition):
-            kind = KIND_PREFIX + PetitionerStep.RATING_WINDOW
-            if Notification.objects.filter(petition=petition, kind=kind).exists():
+    for primary_id, clock in windows.items():
+        for petition in recipients[primary_id]:
+            if petition.pk in told:
                 continue
-            if Rating.objects.filter(petition=petition, created_at__date__gte=clock.start).exists():
+            told.add(petition.pk)  # once, even if it were reached through two windows
+            if petition.pk in rated_on and rated_on[petition.pk] >= clock.start:  # rated since the window opened
                 skipped += 1
                 continue
             with translation.override(settings.LANGUAGE_CODE):
-                number = (
-                    petition.number if petition.pk == clock.petition_id else merged_number(petition, clock.petition)
-                )
+                number = petition.number if petition.pk == primary_id else merged_number(petition, clock.petition)
                 values = {"number": number, "date": _day(clock.due)}
             if petitioner_message_send(petition=petition, step=PetitionerStep.RATING_WINDOW, values=values) is None:
                 skipped += 1

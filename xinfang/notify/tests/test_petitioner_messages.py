@@ -276,3 +276,20 @@ def test_the_rating_window_reminder_is_sent_once_per_petition(personas, run, dja
 def test_the_rating_window_job_is_scheduled_and_runs(db):
     result = run_job("notify.rating_window")
     assert result.successful() and result.result == {"reminded": 0, "skipped": 0}
+
+
+def test_the_rating_window_job_reads_in_a_fixed_number_of_queries(
+    personas, run, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """Set-based: the windows, the items merged into them, the reminders written and the latest ratings are one query
+    each, however many windows close; only a message still to write costs more (a national job each morning)."""
+    with time_machine.travel(dt.datetime(2026, 4, 1, 9, tzinfo=TZ), tick=False):
+        petitions = [run(register, personas.registrar_a)[0] for _ in range(3)]
+        for petition in petitions:
+            run(to_replied, personas, petition)
+    due = Clock.objects.filter(petition=petitions[0], kind=ClockKind.RATING_WINDOW).get().due
+    soon = due - dt.timedelta(days=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert rating_window_reminders(today=soon) == {"reminded": 3, "skipped": 0}
+    with django_assert_num_queries(4):  # every window already reminded: nothing per petition
+        assert rating_window_reminders(today=soon) == {"reminded": 0, "skipped": 0}

@@ -53,6 +53,18 @@ def outcome_recipients(petition: Petition) -> list[Petition]:
     return [petition, *merged.order_by("id")]
 
 
+def outcome_recipients_of(primaries: list[Petition]) -> dict[int, list[Petition]]:
+    """``outcome_recipients`` of many petitions in one query: {primary id: [primary, *merged items by id]}."""
+    out: dict[int, list[Petition]] = {p.pk: [p] for p in primaries}
+    merged = Petition.objects.filter(merged_into_id__in=list(out), state=State.MERGED).select_related(
+        "registering_unit", "current_unit", "submitted_by"
+    )
+    for item in merged.order_by("id"):
+        assert item.merged_into_id is not None  # noqa: S101 - filtered on it
+        out[item.merged_into_id].append(item)
+    return out
+
+
 def others_identity(petition: Petition, primary: Petition) -> list[str]:
     """Identifying strings of every other petitioner whose item the primary's handling answers — the primary's and
     the items merged into it, ``petition`` itself left out (names, ID numbers, phones, addresses, e-mails) — longest
