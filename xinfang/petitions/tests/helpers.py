@@ -8,6 +8,7 @@ from xinfang.orgs.models import Unit, User
 from xinfang.petitions import services
 from xinfang.petitions.models import Petition
 from xinfang.petitions.services import IntakeData, PetitionerData
+from xinfang.petitions.workflow import State
 
 ID_OK = "11010519491231002X"  # a valid 身份证号 (check digit X)
 
@@ -47,3 +48,17 @@ def to_replied(p: Any, petition: Petition, outcome: str = "explain") -> Petition
         legal_basis="《环境噪声污染防治法》",
     )
     return services.petition_approve_decision(petition=petition, actor=p.head_b)
+
+
+def terminated(p: Any) -> Petition:
+    """A new petition driven to its end: replied, 复查 upheld, 复核 upheld — no unit accepts its matter again
+    (Art. 36 ¶3)."""
+    earlier, _ = register(p.registrar_a)
+    to_replied(p, earlier)
+    services.petition_request_review(petition=earlier, actor=None, reason="不服")
+    services.petition_decide_review(petition=earlier, actor=p.county_head, outcome="uphold", opinion="维持")
+    services.petition_request_recheck(petition=earlier, actor=None, reason="不服")
+    services.petition_decide_recheck(petition=earlier, actor=p.city_head, outcome="uphold", opinion="维持")
+    earlier.refresh_from_db()
+    assert earlier.state == State.TERMINATED
+    return earlier

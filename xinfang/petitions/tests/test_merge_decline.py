@@ -24,7 +24,7 @@ from xinfang.petitions import services
 from xinfang.petitions.models import Clock, DeclineGround, Document, DocumentKind, Petition, PetitionEvent
 from xinfang.petitions.selectors import allowed_actions
 from xinfang.petitions.services.merging import MERGE_STOP
-from xinfang.petitions.tests.helpers import register, to_handling, to_replied
+from xinfang.petitions.tests.helpers import register, terminated, to_handling
 from xinfang.petitions.workflow import Action, State
 
 pytestmark = pytest.mark.django_db
@@ -36,18 +36,6 @@ def fresh(p: Petition) -> Petition:
 
 def open_clocks(p: Petition) -> dict[int, dt.date]:
     return dict(Clock.objects.filter(petition=p, stopped_on__isnull=True).values_list("pk", "due"))
-
-
-def terminated(p: Any) -> Petition:
-    """An earlier item of 张三 that went through 复查 and 复核: the same matter is not accepted again (Art. 36 ¶3)."""
-    earlier, _ = register(p.registrar_a)
-    to_replied(p, earlier)
-    services.petition_request_review(petition=earlier, actor=None, reason="不服")
-    services.petition_decide_review(petition=earlier, actor=p.county_head, outcome="uphold", opinion="维持")
-    services.petition_request_recheck(petition=earlier, actor=None, reason="不服")
-    services.petition_decide_recheck(petition=earlier, actor=p.city_head, outcome="uphold", opinion="维持")
-    assert fresh(earlier).state == State.TERMINATED
-    return earlier
 
 
 @dataclass

@@ -29,7 +29,7 @@ from xinfang.petitions.models import (
     RoutingMode,
 )
 from xinfang.petitions.services import PetitionerData
-from xinfang.petitions.tests.helpers import register, to_handling, to_replied
+from xinfang.petitions.tests.helpers import register, terminated, to_handling
 from xinfang.petitions.workflow import State
 
 pytestmark = pytest.mark.django_db
@@ -291,21 +291,9 @@ def test_art_19_3_ground_does_not_apply_to_a_first_time_item(personas):
 # ---------------------------------------------------------------- Art. 36 ¶3: no unit accepts it again
 
 
-def _terminated(p: Any) -> Petition:
-    earlier, _ = register(p.registrar_a)
-    to_replied(p, earlier)
-    services.petition_request_review(petition=earlier, actor=None, reason="不服")
-    services.petition_decide_review(petition=earlier, actor=p.county_head, outcome="uphold", opinion="维持")
-    services.petition_request_recheck(petition=earlier, actor=None, reason="不服")
-    services.petition_decide_recheck(petition=earlier, actor=p.city_head, outcome="uphold", opinion="维持")
-    earlier.refresh_from_db()
-    assert earlier.state == State.TERMINATED
-    return earlier
-
-
 def test_terminated_matter_is_not_accepted_again_by_any_unit_art_36_3(personas, tree):
     p = personas
-    earlier = _terminated(p)
+    earlier = terminated(p)
     at_city_dept, _ = register(p.city_dept_head, previous=earlier)
     at_government, _ = register(p.county_registrar, previous=earlier)  # handed in at A1区政府 directly
     for repeat, call in (
@@ -337,7 +325,7 @@ def test_terminated_matter_is_not_accepted_again_by_any_unit_art_36_3(personas, 
 
 def test_terminated_matter_stays_barred_when_linked_through_a_declined_repeat_art_36_3(personas, tree):
     p = personas
-    earlier = _terminated(p)
+    earlier = terminated(p)
     second, _ = register(p.registrar_a, previous=earlier)
     services.petition_decline(petition=second, actor=p.registrar_a, ground="terminated", reason="已三级终结")
     third, _ = register(p.registrar_a, previous=second)  # the registrar links the most recent item
