@@ -200,6 +200,9 @@ except Exception as exc:  # dj-database-url raises several types for a malformed
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db.setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DATABASES = {"default": _db}
+# PostgreSQL: public submission prepares its statements on the server (xinfang.core.prepared); off behind a pooler
+# that cannot keep them (PgBouncer in transaction mode before 1.21).
+XINFANG_DB_PREPARED = env_bool("XINFANG_DB_PREPARED", True)
 # A read replica for the dashboards (e.g. a PostgreSQL streaming replica): the figures pages and the statistics API
 # read their rollups there (xinfang/stats/routers.py); everything else uses the primary.
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -254,16 +254,29 @@ def fingerprint_after_commit(petition: Petition) -> None:
     ``signals.py``); a failure is logged, never shown to the registrar (``robust``).
 
     The text is taken now, from the row being inserted, and the keys are added without re-reading the petition or
-    deleting earlier keys: a new petition has none (one statement after commit instead of five)."""
+    deleting earlier keys: a new petition has none. One INSERT in autocommit, its own transaction: no BEGIN and
+    COMMIT around it as ``bulk_create`` would send (issue 9, intake under load)."""
     message, petition_id = petition_message(petition), petition.pk
 
     def run() -> None:
         _, keys = _probe_message(message)
-        PetitionFingerprint.objects.bulk_create(
-            [PetitionFingerprint(petition_id=petition_id, key=k) for k in set(keys)], ignore_conflicts=True
-        )
+        _insert_keys(petition_id, sorted(set(keys)))
 
     transaction.on_commit(run, robust=True)
+
+
+def _insert_keys(petition_id: int, keys: list[int]) -> None:
+    """Add these band keys of one petition in one statement (those it already has are kept)."""
+    if not keys:
+        return
+    qn = connection.ops.quote_name
+    table, key = qn(PetitionFingerprint._meta.db_table), qn("key")
+    values = ", ".join(["(%s, %s)"] * len(keys))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (petition_id, {key}) VALUES {values} ON CONFLICT DO NOTHING",  # noqa: S608 - ours
+            [x for key in keys for x in (petition_id, key)],
+        )
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from xinfang.core import timeutil
+from xinfang.core.configcache import ConfigCache
 from xinfang.core.errors import InvalidInput
 from xinfang.deadlines.rules import ClockKind
 from xinfang.notify.models import (
@@ -379,12 +380,27 @@ def render(text: str, values: Mapping[str, str]) -> str:
         return text.strip()
 
 
+#: The admins' templates, read by every message (each public submission's among them): cached until one is saved or
+#: deleted (xinfang.core.configcache).
+TEMPLATES = ConfigCache("notify-templates")
+post_save.connect(TEMPLATES.changed, sender=PetitionerMessageTemplate, dispatch_uid="notify.templates.save")
+post_delete.connect(TEMPLATES.changed, sender=PetitionerMessageTemplate, dispatch_uid="notify.templates.delete")
+
+
+def _templates() -> dict[tuple[str, str], tuple[str, str]]:
+    """{(step, channel or ""): (subject, body)} of every template an admin wrote (a few dozen rows at most)."""
+    return {
+        (t.kind, t.channel): (t.subject, t.body)
+        for t in PetitionerMessageTemplate.objects.only("kind", "channel", "subject", "body")
+    }
+
+
 def template_for(step: str, channel: str) -> tuple[str, str]:
     """(subject, body): the admin's template for this channel, else its all-channel one, else the default."""
-    rows = {t.channel: t for t in PetitionerMessageTemplate.objects.filter(kind=step, channel__in=[channel, ""])}
-    row = rows.get(channel) or rows.get("")
+    rows = TEMPLATES.get("all", _templates)
+    row = rows.get((step, channel)) or rows.get((step, ""))
     if row is not None:
-        return row.subject, row.body
+        return row
     default = DEFAULTS[step]
     return str(default.subject), str(default.body)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -19,16 +19,22 @@ def _body(row: dict[str, Any]) -> str:
     answers = row["five_questions"] or {}
     parts = [row["request"], row["facts_and_reasons"]]
     if isinstance(answers, dict):
-        parts += [str(v) for v in answers.values() if v]
+        # In the order PostgreSQL's jsonb keeps keys (shorter first, then bytewise), whatever order the dict came in:
+        # a petition just written (in memory) and the same row read back give one text.
+        parts += [str(answers[k]) for k in sorted(answers, key=lambda k: (len(k.encode()), k.encode())) if answers[k]]
     return "\n".join(p for p in parts if p)
 
 
-def build_documents(petition_ids: Iterable[int]) -> list[SearchDocument]:
-    """The documents of these petitions as they are now (two queries), not saved."""
+def build_documents(petition_ids: Iterable[int], *, written: Sequence[Petition] = ()) -> list[SearchDocument]:
+    """The documents of these petitions as they are now (two queries), not saved. ``written``: some of them in
+    memory exactly as just saved (a registration), so their text is not read back."""
     ids = list(petition_ids)
     names: dict[int, list[str]] = defaultdict(list)
     for pid, name in Petitioner.objects.filter(petition_id__in=ids).order_by("pk").values_list("petition_id", "name"):
         names[pid].append(name)
+    known = [{f: getattr(p, f) for f in _TEXT_FIELDS} for p in written if p.pk in ids]
+    rest = [pk for pk in ids if pk not in {row["pk"] for row in known}]
+    rows = known + (list(Petition.objects.filter(pk__in=rest).values(*_TEXT_FIELDS)) if rest else [])
     return [
         SearchDocument(
             petition_id=row["pk"],
@@ -36,17 +42,20 @@ def build_documents(petition_ids: Iterable[int]) -> list[SearchDocument]:
             body=segment(_body(row)),
             names=" ".join(segment(n) for n in names[row["pk"]]),
         )
-        for row in Petition.objects.filter(pk__in=ids).values(*_TEXT_FIELDS)
+        for row in rows
     ]
 
 
 @transaction.atomic(savepoint=False)  # in the caller's transaction: a failure fails the service that changed the text
-def search_document_refresh(*, petition_ids: Iterable[int], registered: bool = False) -> int:
+def search_document_refresh(
+    *, petition_ids: Iterable[int], registered: bool = False, written: Sequence[Petition] = ()
+) -> int:
     """Write the documents of these petitions where their text changed; returns how many were written.
 
-    ``registered``: the petitions were inserted in this transaction, so none has a document yet to compare with.
+    ``registered``: the petitions were inserted in this transaction, so none has a document yet to compare with;
+    ``written``: those petitions in memory as registration saved them (their text is not read back).
     """
-    docs = build_documents(petition_ids)
+    docs = build_documents(petition_ids, written=written if registered else ())
     current = (
         {}
         if registered

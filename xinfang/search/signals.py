@@ -20,4 +20,6 @@ def refresh_on_event(
 ) -> None:
     if created and not raw:
         registered = instance.action == "register" and not instance.from_state  # the petition's first event
-        search_document_refresh(petition_ids=[instance.petition_id], registered=registered)
+        # Intake has just written the petition whole and hands it over with its event (issue 9, intake under load).
+        written = [instance.petition] if registered and PetitionEvent.petition.is_cached(instance) else []
+        search_document_refresh(petition_ids=[instance.petition_id], registered=registered, written=written)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, cast
 
 from django.db import OperationalError, connection, transaction
@@ -72,8 +72,42 @@ def opinions_q() -> Q:
     return Q(kind=DocumentKind.OPINION, status=DocumentStatus.ISSUED, issued_on__isnull=False)
 
 
-# 初信初访: a petition not marked as a repeat (the denominator's condition besides its first opinion).
+# 初信初访: a petition not marked as a repeat (the denominator's condition besides its first opinion). The SQL flag
+# and ``is_first_time`` (a petition in memory, just registered) are the one rule in its two forms.
 FIRST_TIME = Q(is_repeat=False)
+
+
+def is_first_time(petition: Petition) -> bool:
+    """``FIRST_TIME`` of a petition in memory."""
+    return not petition.is_repeat
+
+
+#: The petition columns a contribution is computed from (``contributions_for``).
+_FACT_FIELDS = (
+    "received_on",
+    "channel",
+    "nature",
+    "category_id",
+    "problem_division_code",
+    "accused_unit_id",
+    "accused_staff_id",
+    "is_repeat",
+    "is_collective",
+    "head_count",
+    "previous_id",
+    "reply_served_on",
+)
+
+
+def registered_row(petition: Petition) -> dict[str, Any]:
+    """The row ``contributions_for`` reads, taken from a petition registered in this transaction as it was written
+    (a new petition has no later repeat and no review: not 化解 yet)."""
+    return {
+        "pk": petition.pk,
+        **{name: getattr(petition, name) for name in _FACT_FIELDS},
+        "first_time": is_first_time(petition),
+        "resolvable": False,
+    }
 
 
 def first_time_resolved_q() -> Q:
@@ -90,41 +124,29 @@ def _flag(q: Q) -> Case:
     return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
-def contributions_for(ids: Iterable[int], *, new: bool = False) -> dict[int, State]:
+def contributions_for(ids: Iterable[int], *, new: bool = False, written: Sequence[Petition] = ()) -> dict[int, State]:
     """{petition id: {"nodes": [[unit id, direct(, 0)], …], "facts": [[*FactKey, value], …], "previous": id}}.
 
     ``new``: the petitions were registered in this transaction, so they have no stopped clock, rating, issued
     document or later repeat yet; those four reads are skipped (the rules below are the same either way).
+    ``written`` (with ``new``): those petitions as registration wrote them, so they are not read back either.
     """
     ids = sorted(set(ids))
     if not ids:
         return {}
+    known = {p.pk: registered_row(p) for p in written if new and p.pk in ids}
     # 初信初访 and its 化解 as SQL flags: the same predicates the drill-down filters by (a new petition has no
     # later repeat and no review yet, so it skips that subquery).
-    petitions = list(
-        Petition.objects.filter(pk__in=ids)
-        .annotate(
-            first_time=_flag(FIRST_TIME),
-            resolvable=Value(False) if new else _flag(first_time_resolved_q()),
+    petitions = list(known.values())
+    if len(known) < len(ids):
+        petitions += list(
+            Petition.objects.filter(pk__in=[pk for pk in ids if pk not in known])
+            .annotate(
+                first_time=_flag(FIRST_TIME),
+                resolvable=Value(False) if new else _flag(first_time_resolved_q()),
+            )
+            .values("pk", *_FACT_FIELDS, "first_time", "resolvable")
         )
-        .values(
-            "pk",
-            "received_on",
-            "channel",
-            "nature",
-            "category_id",
-            "problem_division_code",
-            "accused_unit_id",
-            "accused_staff_id",
-            "is_repeat",
-            "is_collective",
-            "head_count",
-            "previous_id",
-            "reply_served_on",
-            "first_time",
-            "resolvable",
-        )
-    )
     nodes: dict[int, dict[int, bool]] = defaultdict(dict)
     # Nodes where an accusation's accused unit is not kept (see ``accused_reach``): [unit id, direct, 0] in the state.
     unkept: dict[int, set[int]] = defaultdict(set)
@@ -337,12 +359,13 @@ def apply_delta(
     _upsert(daily_table_name or StatDaily._meta.db_table, _DAILY_COLUMNS, daily(delta), chunk)
 
 
-def refresh(petition_ids: Iterable[int], *, registered: bool = False) -> None:
+def refresh(petition_ids: Iterable[int], *, registered: bool = False, written: Sequence[Petition] = ()) -> None:
     """Bring the facts of these petitions up to date: apply (new − old) contributions, in the caller's transaction.
 
     When a petition's repeat link (``previous``) changed, the earlier petitions are refreshed too: a later repeat
     takes away their 初信初访化解. ``registered``: the petitions were inserted in this transaction (the register
-    event), so no other transaction can see them to lock, and they have no stored contribution yet.
+    event), so no other transaction can see them to lock, and they have no stored contribution yet; ``written``:
+    those petitions in memory as registration saved them (not read back).
     """
     ids = sorted(set(petition_ids))
     if not ids:
@@ -354,7 +377,7 @@ def refresh(petition_ids: Iterable[int], *, registered: bool = False) -> None:
             # Serialise on the petition rows (services already hold the lock of the petition they change).
             list(Petition.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
             old = {s.petition_id: s.data for s in PetitionStatState.objects.filter(petition_id__in=ids)}
-        new = contributions_for(ids, new=registered)
+        new = contributions_for(ids, new=registered, written=written)
         delta: dict[RowKey, int] = defaultdict(int)
         linked: set[int] = set()
         for pid in ids:

@@ -20,5 +20,8 @@ def refresh_on_event(
     sender: type[PetitionEvent], instance: PetitionEvent, created: bool, raw: bool = False, **_: Any
 ) -> None:
     if created and not raw:
-        # The register event is the petition's first (from no state): the cheaper path for a brand-new row.
-        refresh([instance.petition_id], registered=instance.action == "register" and not instance.from_state)
+        # The register event is the petition's first (from no state): the cheaper path for a brand-new row, which
+        # intake has just written whole and hands over with its event (issue 9, intake under load).
+        registered = instance.action == "register" and not instance.from_state
+        written = [instance.petition] if registered and PetitionEvent.petition.is_cached(instance) else []
+        refresh([instance.petition_id], registered=registered, written=written)

@@ -105,7 +105,8 @@ def test_local_target_nearest_ancestor_wins(tree, django_assert_num_queries):
     province, city, county = tree
     LocalTarget.objects.create(unit=province, kind=ClockKind.FEEDBACK, days=30, label="省30天")
     LocalTarget.objects.create(unit=city, kind=ClockKind.FEEDBACK, days=7, label="7天反馈")
-    with django_assert_num_queries(1):
+    # The units that have a target (cached for every path), then the nearest target on this path.
+    with django_assert_num_queries(2):
         target = local_target_for(unit=county, kind=ClockKind.FEEDBACK, first_time=False)
         assert target is not None
         assert target.unit == city  # select_related: no second query
@@ -172,6 +173,18 @@ def test_local_target_lookup_is_cached_until_a_target_changes(tree, django_asser
     assert applicable(county, ClockKind.HANDLE, first_time=False).days == 10
     stricter.delete()
     assert applicable(county, ClockKind.HANDLE, first_time=False).days == 21
+
+
+def test_a_path_without_any_target_is_answered_without_a_query(tree, django_assert_num_queries):
+    province, city, county = tree
+    sibling = make_unit("另一市", "U0004", "city", province)
+    LocalTarget.objects.create(unit=sibling, kind=ClockKind.ROUTE, days=3)
+    assert local_target_for(unit=county, kind=ClockKind.ROUTE, first_time=True) is None  # reads the target units
+    with django_assert_num_queries(0):  # a path of units none of which has a target: no per-path query at all
+        assert local_target_for(unit=county, kind=ClockKind.HANDLE, first_time=False) is None
+        assert local_target_for(unit=city, kind=ClockKind.ROUTE, first_time=True) is None
+    LocalTarget.objects.create(unit=province, kind=ClockKind.ROUTE, days=10)  # now one on the path: seen at once
+    assert applicable(county, ClockKind.ROUTE, first_time=True).days == 10
 
 
 def test_a_unit_moved_in_the_tree_gets_its_new_ancestors_targets(tree):

@@ -239,6 +239,29 @@ def test_the_admins_template_for_the_channel_is_used(personas, run):
     assert row.body == f"A1区信访局收到了，编号{petition.number}，{day(dt.date(2026, 4, 1))}。"
 
 
+def test_templates_are_read_once_and_an_admins_edit_or_deletion_shows_at_once(django_assert_num_queries):
+    """Every message reads its template (each public submission's among them): they are cached until one is saved
+    or deleted (issue 9, intake under load)."""
+    from xinfang.notify.petitioner import template_for
+
+    PetitionerMessageTemplate.objects.filter(kind="registered").delete()
+    assert template_for("registered", "sms")[0] == str(DEFAULTS["registered"].subject)
+    with django_assert_num_queries(0):
+        assert template_for("registered", "sms")[0] == str(DEFAULTS["registered"].subject)
+        template_for("accepted", "email")
+    every = PetitionerMessageTemplate.objects.create(kind="registered", channel="", subject="收到{number}", body="b")
+    assert template_for("registered", "sms") == ("收到{number}", "b")
+    sms = PetitionerMessageTemplate.objects.create(kind="registered", channel="sms", subject="短信{number}", body="s")
+    assert template_for("registered", "sms") == ("短信{number}", "s")
+    assert template_for("registered", "email") == ("收到{number}", "b")
+    sms.subject = "改{number}"
+    sms.save()
+    assert template_for("registered", "sms")[0] == "改{number}"
+    sms.delete()
+    every.delete()
+    assert template_for("registered", "sms")[0] == str(DEFAULTS["registered"].subject)
+
+
 def test_the_zh_hans_defaults_are_seeded_and_a_missing_template_falls_back_to_the_built_in(personas, run, zh_templates):
     assert PetitionerMessageTemplate.objects.get(kind="accepted", channel="").subject == "信访事项{number}已受理"
     PetitionerMessageTemplate.objects.filter(kind="registered").delete()

@@ -14,7 +14,14 @@ from xinfang.petitions.services.handling import (
     petition_submit_decision,
     petition_submit_report,
 )
-from xinfang.petitions.services.intake import IntakeData, PetitionerData, petition_add_attachments, petition_register
+from xinfang.petitions.services.intake import (
+    IntakeData,
+    PetitionerData,
+    Registration,
+    petition_add_attachments,
+    petition_register,
+    registration_create,
+)
 from xinfang.petitions.services.merging import petition_merge, petition_unmerge
 from xinfang.petitions.services.oversight import (
     petition_coordinate,
@@ -56,6 +63,7 @@ from xinfang.petitions.services.routing import (
 __all__ = [
     "IntakeData",
     "PetitionerData",
+    "Registration",
     "petition_accept",
     "petition_add_attachments",
     "petition_approve_decision",
@@ -102,4 +110,5 @@ __all__ = [
     "petition_take_charge",
     "petition_unmerge",
     "petition_urge",
+    "registration_create",
 ]

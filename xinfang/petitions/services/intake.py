@@ -24,6 +24,7 @@ from xinfang.petitions.models import (
     Attachment,
     Category,
     Channel,
+    Clock,
     Nature,
     NumberSequence,
     Petition,
@@ -219,11 +220,29 @@ def _save_petitioners(petition: Petition, people: list[PetitionerData]) -> None:
     Petitioner.objects.bulk_create(rows)
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Registration:
+    """What registering wrote: the petition, its 查询码 (shown once, stored only as a hash) and its first clock."""
+
+    petition: Petition
+    code: str
+    clock: Clock
+
+
 def petition_register(
     *, actor: User | None, unit: Unit, data: IntakeData, citizen: User | None = None
 ) -> tuple[Petition, str]:
-    """登记 — register a petition at ``unit`` and start its first clock. Returns the petition and its 查询码.
+    """登记 — register a petition at ``unit`` and start its first clock. Returns the petition and its 查询码
+    (``registration_create`` also returns the clock)."""
+    done = registration_create(actor=actor, unit=unit, data=data, citizen=citizen)
+    return done.petition, done.code
+
+
+@transaction.atomic
+def registration_create(
+    *, actor: User | None, unit: Unit, data: IntakeData, citizen: User | None = None
+) -> Registration:
+    """登记 — register a petition at ``unit`` and start its first clock.
 
     Online submissions (actor None, optionally from a signed-in ``citizen`` account) go to a petition
     department; staff registrars register letters, visits, calls and the rest at their own unit. A 信访部门
@@ -295,7 +314,7 @@ def petition_register(
         store_attachment(petition, f)
     grant(petition, unit, AccessReason.REGISTERED)
     first = ClockKind.ROUTE if unit.unit_type == UnitType.PETITION_DEPT else ClockKind.NOTICE
-    open_clock(
+    clock = open_clock(
         petition,
         first,
         owing_unit=unit,
@@ -308,7 +327,7 @@ def petition_register(
     if data.notify_channel or data.notify_opt_out:
         event_data["notify"] = {"channel": data.notify_channel, "opt_out": data.notify_opt_out}
     record(petition, Action.REGISTER, actor, from_state="", data=event_data)
-    return petition, code
+    return Registration(petition, code, clock)
 
 
 def _register_event_data(petition: Petition) -> dict[str, Any]:

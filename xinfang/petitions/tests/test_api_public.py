@@ -6,6 +6,7 @@ field-level messages (Chinese by default, English on request, never a 500, nothi
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any
 
@@ -89,6 +90,28 @@ def test_public_online_submission_answers_201_with_number_tracking_code_and_cloc
     assert event.actor is None and event.actor_label == "系统"
     tracked = client.get(f"/api/v1/track/{body['number']}", {"code": body["tracking_code"]})
     assert tracked.status_code == 200
+
+
+def test_the_answers_clocks_are_the_stored_clocks_without_reading_them_back(tree):
+    """The 201 answer serialises the clock registration has just written (issue 9, intake under load): it must be
+    exactly what the stored row serialises to, and the answer must not read the clocks again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.renderers import JSONRenderer
+
+    from xinfang.petitions.api.serializers import ClockSerializer
+
+    client = APIClient()
+    with time_machine.travel(MARCH_2, tick=False), CaptureQueriesContext(connection) as queries:
+        response = client.post(URL, submission(), format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    reads_of_clocks = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and '"petitions_clock"' in q["sql"]]
+    assert reads_of_clocks == []
+    stored = Clock.objects.select_related("owing_unit").filter(petition__number=body["number"])
+    with time_machine.travel(MARCH_2, tick=False):  # the status and days left are of the same day
+        expected = ClockSerializer(list(stored), many=True).data
+    assert body["clocks"] == json.loads(JSONRenderer().render(expected))
 
 
 @pytest.mark.parametrize(

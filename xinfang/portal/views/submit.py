@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from xinfang.core.errors import DomainError
 from xinfang.core.limits import is_id
+from xinfang.core.prepared import prepared_statements
 from xinfang.deadlines.rules import ClockKind
 from xinfang.instructions import selectors as selectors_of_instructions
 from xinfang.instructions.services import mailbox_submit
@@ -117,9 +118,10 @@ def submit(request: HttpRequest) -> HttpResponse:
             if mailbox is not None:  # 领导信箱: registered by the mailbox's petition department, to the leader's desk
                 petition, code, _instruction = mailbox_submit(mailbox=mailbox, data=data, citizen=citizen)
             else:
-                petition, code = services.petition_register(
-                    actor=None, unit=form.receiving_unit, data=data, citizen=citizen
-                )
+                with prepared_statements():  # public submission, as through the API (issue 9, intake under load)
+                    petition, code = services.petition_register(
+                        actor=None, unit=form.receiving_unit, data=data, citizen=citizen
+                    )
         except DomainError as exc:
             apply_submission_error(form, formset, exc)
         else:
