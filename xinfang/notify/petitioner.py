@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -58,6 +58,7 @@ from xinfang.petitions.models import (
     DeclineGround,
     Outcome,
     Petition,
+    Petitioner,
     PetitionEvent,
     Rating,
     ReviewOutcome,
@@ -294,11 +295,15 @@ def _citizen(petition: Petition) -> User | None:
     return user
 
 
-def contacts(petition: Petition) -> dict[str, Recipient]:
-    """Every channel that reaches this petition's petitioner, from the petition's own records only."""
+def contacts(petition: Petition, people: Sequence[Petitioner] | None = None) -> dict[str, Recipient]:
+    """Every channel that reaches this petition's petitioner, from the petition's own records only (``people``:
+    its petitioners as registration has just saved them, instead of reading them back)."""
     found: dict[str, Recipient] = {}
     # Petitioner phones are encrypted at rest; the model decrypts them here and they go only into the message row.
-    people = list(petition.petitioners.order_by("-is_representative", "id"))
+    if people is None:
+        people = list(petition.petitioners.order_by("-is_representative", "id"))
+    else:  # the same order: representatives first, then as saved
+        people = sorted(people, key=lambda p: (not p.is_representative, p.pk))
     phone = next((p.phone.strip() for p in people if MOBILE.match(p.phone.strip() or "")), "")
     email = next((p.email.strip() for p in people if p.email.strip()), "")
     if phone:
@@ -316,7 +321,12 @@ def default_channel(available: Mapping[str, Recipient]) -> str:
     return next((c for c in (Channel.SMS, Channel.EMAIL, Channel.INAPP) if c in available), "")
 
 
-def recipient_for(petition: Petition, *, preference: tuple[str, bool] | None = None) -> Recipient | None:
+def recipient_for(
+    petition: Petition,
+    *,
+    preference: tuple[str, bool] | None = None,
+    people: Sequence[Petitioner] | None = None,
+) -> Recipient | None:
     """Whom to tell and how, or None: anonymous petitions and opted-out petitioners get nothing.
 
     ``preference``: (channel or "", opted out) when the caller knows it — a registration's own choice, written in
@@ -326,7 +336,7 @@ def recipient_for(petition: Petition, *, preference: tuple[str, bool] | None = N
     chosen, opted_out = preference if preference is not None else preference_of(petition)
     if opted_out:
         return None
-    available = contacts(petition)
+    available = contacts(petition, people)
     channel = chosen if chosen in available else default_channel(available)
     return available.get(channel)
 
@@ -514,15 +524,20 @@ def _take_number(recipient: Recipient, now: dt.datetime) -> int:
 
 @transaction.atomic
 def petitioner_message_send(
-    *, petition: Petition, step: str, values: Mapping[str, str], preference: tuple[str, bool] | None = None
+    *,
+    petition: Petition,
+    step: str,
+    values: Mapping[str, str],
+    preference: tuple[str, bool] | None = None,
+    people: Sequence[Petitioner] | None = None,
 ) -> Notification | None:
-    """Write one message of ``step`` to the petitioner on their channel; None when they get none (``preference``:
-    see ``recipient_for``).
+    """Write one message of ``step`` to the petitioner on their channel; None when they get none (``preference``
+    and ``people``: see ``recipient_for`` and ``contacts``).
 
     Over the daily cap the row is written as failed (``capped``) and not sent; on a disabled channel it is written
     as failed too. E-mail and SMS rows are delivered after commit by the ``deliver`` task.
     """
-    recipient = recipient_for(petition, preference=preference)
+    recipient = recipient_for(petition, preference=preference, people=people)
     if recipient is None:
         return None
     with translation.override(settings.LANGUAGE_CODE):
@@ -585,8 +600,12 @@ def _tell(event_id: int, written: PetitionEvent | None = None) -> None:
                 others = others_identity(item, event.petition)
                 own.update({key: redact(own[key], others) for key in FREE_TEXT if own.get(key)})
             # A registration (``written``) carries its petitioner's choice: no read of the row written from it.
-            known = registration_choice(event) if written is not None and item.pk == event.petition_id else None
-            petitioner_message_send(petition=item, step=step, values=own, preference=known)
+            own_registration = written is not None and item.pk == event.petition_id
+            known = registration_choice(event) if own_registration else None
+            # …and, handed over by registration (``PetitionEvent.registered``), the petitioners it has just saved.
+            handed = event.registered if own_registration else None
+            people = handed.petitioners if handed is not None else None
+            petitioner_message_send(petition=item, step=step, values=own, preference=known, people=people)
         except Exception:
             logger.exception("could not write the petitioner message for event %s to petition %s", event_id, item.pk)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -413,8 +414,21 @@ class EventQuerySet(models.QuerySet["PetitionEvent"]):
         return self.filter(is_public=True)
 
 
+@dataclass(frozen=True)
+class Registered:
+    """What a registration wrote besides the petition, handed to the register event's receivers (figures, search
+    index, the petitioner's message) so that they do not read back rows written a moment ago (issue 9, intake under
+    load): the petitioners as saved and the paths of the units given access."""
+
+    petitioners: tuple[Petitioner, ...]
+    access_paths: tuple[str, ...]
+
+
 class PetitionEvent(AppendOnly):
     """One immutable line of the timeline. Rows are only ever inserted (``AppendOnly``)."""
+
+    #: Set (not stored) on the register event by registration: see ``Registered``; None on every other event.
+    registered: Registered | None = None
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events", db_index=False)
     action = models.CharField(_("action"), max_length=24, choices=Action.choices)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -25,13 +25,24 @@ def _body(row: dict[str, Any]) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def build_documents(petition_ids: Iterable[int], *, written: Sequence[Petition] = ()) -> list[SearchDocument]:
+def build_documents(
+    petition_ids: Iterable[int],
+    *,
+    written: Sequence[Petition] = (),
+    names: Mapping[int, Sequence[str]] | None = None,
+) -> list[SearchDocument]:
     """The documents of these petitions as they are now (two queries), not saved. ``written``: some of them in
-    memory exactly as just saved (a registration), so their text is not read back."""
+    memory exactly as just saved (a registration), so their text is not read back; ``names``: their petitioners'
+    names in the order saved ({petition id: names}), not read back either."""
     ids = list(petition_ids)
-    names: dict[int, list[str]] = defaultdict(list)
-    for pid, name in Petitioner.objects.filter(petition_id__in=ids).order_by("pk").values_list("petition_id", "name"):
-        names[pid].append(name)
+    people: dict[int, list[str]] = defaultdict(list)
+    for pid, given in (names or {}).items():
+        people[pid] = list(given)
+    unnamed = [pk for pk in ids if pk not in (names or {})]
+    if unnamed:
+        named = Petitioner.objects.filter(petition_id__in=unnamed).order_by("pk").values_list("petition_id", "name")
+        for pid, name in named:
+            people[pid].append(name)
     known = [{f: getattr(p, f) for f in _TEXT_FIELDS} for p in written if p.pk in ids]
     rest = [pk for pk in ids if pk not in {row["pk"] for row in known}]
     rows = known + (list(Petition.objects.filter(pk__in=rest).values(*_TEXT_FIELDS)) if rest else [])
@@ -40,7 +51,7 @@ def build_documents(petition_ids: Iterable[int], *, written: Sequence[Petition] 
             petition_id=row["pk"],
             title=segment(row["title"]),
             body=segment(_body(row)),
-            names=" ".join(segment(n) for n in names[row["pk"]]),
+            names=" ".join(segment(n) for n in people[row["pk"]]),
         )
         for row in rows
     ]
@@ -48,14 +59,19 @@ def build_documents(petition_ids: Iterable[int], *, written: Sequence[Petition] 
 
 @transaction.atomic(savepoint=False)  # in the caller's transaction: a failure fails the service that changed the text
 def search_document_refresh(
-    *, petition_ids: Iterable[int], registered: bool = False, written: Sequence[Petition] = ()
+    *,
+    petition_ids: Iterable[int],
+    registered: bool = False,
+    written: Sequence[Petition] = (),
+    names: Mapping[int, Sequence[str]] | None = None,
 ) -> int:
     """Write the documents of these petitions where their text changed; returns how many were written.
 
     ``registered``: the petitions were inserted in this transaction, so none has a document yet to compare with;
-    ``written``: those petitions in memory as registration saved them (their text is not read back).
+    ``written`` and ``names``: those petitions in memory as registration saved them and their petitioners' names
+    (not read back).
     """
-    docs = build_documents(petition_ids, written=written if registered else ())
+    docs = build_documents(petition_ids, written=written, names=names) if registered else build_documents(petition_ids)
     current = (
         {}
         if registered

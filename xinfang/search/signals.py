@@ -20,6 +20,12 @@ def refresh_on_event(
 ) -> None:
     if created and not raw:
         registered = instance.action == "register" and not instance.from_state  # the petition's first event
-        # Intake has just written the petition whole and hands it over with its event (issue 9, intake under load).
-        written = [instance.petition] if registered and PetitionEvent.petition.is_cached(instance) else []
-        search_document_refresh(petition_ids=[instance.petition_id], registered=registered, written=written)
+        # Registration hands over what it has just written with its event (issue 9, intake under load).
+        handed = instance.registered if registered and PetitionEvent.petition.is_cached(instance) else None
+        if handed is None:
+            search_document_refresh(petition_ids=[instance.petition_id], registered=registered)
+        else:
+            names = {instance.petition_id: [p.name for p in handed.petitioners]}
+            search_document_refresh(
+                petition_ids=[instance.petition_id], registered=True, written=[instance.petition], names=names
+            )

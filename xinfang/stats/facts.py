@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 from django.db import OperationalError, connection, transaction
@@ -124,12 +124,19 @@ def _flag(q: Q) -> Case:
     return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
-def contributions_for(ids: Iterable[int], *, new: bool = False, written: Sequence[Petition] = ()) -> dict[int, State]:
+def contributions_for(
+    ids: Iterable[int],
+    *,
+    new: bool = False,
+    written: Sequence[Petition] = (),
+    access: Mapping[int, Sequence[str]] | None = None,
+) -> dict[int, State]:
     """{petition id: {"nodes": [[unit id, direct(, 0)], …], "facts": [[*FactKey, value], …], "previous": id}}.
 
     ``new``: the petitions were registered in this transaction, so they have no stopped clock, rating, issued
     document or later repeat yet; those four reads are skipped (the rules below are the same either way).
-    ``written`` (with ``new``): those petitions as registration wrote them, so they are not read back either.
+    ``written`` (with ``new``): those petitions as registration wrote them, and ``access`` the paths of the units
+    it gave access ({petition id: paths}), so they are not read back either.
     """
     ids = sorted(set(ids))
     if not ids:
@@ -152,7 +159,12 @@ def contributions_for(ids: Iterable[int], *, new: bool = False, written: Sequenc
     unkept: dict[int, set[int]] = defaultdict(set)
     reach = accused_reach(p["accused_unit_id"] for p in petitions if p["nature"] == Nature.ACCUSATION)
     accused_of = {p["pk"]: p["accused_unit_id"] for p in petitions if p["nature"] == Nature.ACCUSATION}
-    for pid, path in PetitionAccess.objects.filter(petition_id__in=ids).values_list("petition_id", "unit_path"):
+    given = {pid: paths for pid, paths in (access or {}).items() if new and pid in known}
+    read = [pid for pid in ids if pid not in given]
+    granted = [(pid, path) for pid, paths in given.items() for path in paths]
+    if read:
+        granted += PetitionAccess.objects.filter(petition_id__in=read).values_list("petition_id", "unit_path")
+    for pid, path in granted:
         chain = ids_in_path(path)
         for uid in chain[:-1]:
             nodes[pid].setdefault(uid, False)
@@ -359,13 +371,19 @@ def apply_delta(
     _upsert(daily_table_name or StatDaily._meta.db_table, _DAILY_COLUMNS, daily(delta), chunk)
 
 
-def refresh(petition_ids: Iterable[int], *, registered: bool = False, written: Sequence[Petition] = ()) -> None:
+def refresh(
+    petition_ids: Iterable[int],
+    *,
+    registered: bool = False,
+    written: Sequence[Petition] = (),
+    access: Mapping[int, Sequence[str]] | None = None,
+) -> None:
     """Bring the facts of these petitions up to date: apply (new − old) contributions, in the caller's transaction.
 
     When a petition's repeat link (``previous``) changed, the earlier petitions are refreshed too: a later repeat
     takes away their 初信初访化解. ``registered``: the petitions were inserted in this transaction (the register
-    event), so no other transaction can see them to lock, and they have no stored contribution yet; ``written``:
-    those petitions in memory as registration saved them (not read back).
+    event), so no other transaction can see them to lock, and they have no stored contribution yet; ``written`` and
+    ``access``: those petitions in memory as registration saved them and the paths it gave access (not read back).
     """
     ids = sorted(set(petition_ids))
     if not ids:
@@ -377,7 +395,7 @@ def refresh(petition_ids: Iterable[int], *, registered: bool = False, written: S
             # Serialise on the petition rows (services already hold the lock of the petition they change).
             list(Petition.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
             old = {s.petition_id: s.data for s in PetitionStatState.objects.filter(petition_id__in=ids)}
-        new = contributions_for(ids, new=registered, written=written)
+        new = contributions_for(ids, new=registered, written=written, access=access)
         delta: dict[RowKey, int] = defaultdict(int)
         linked: set[int] = set()
         for pid in ids:

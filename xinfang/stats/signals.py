@@ -23,5 +23,9 @@ def refresh_on_event(
         # The register event is the petition's first (from no state): the cheaper path for a brand-new row, which
         # intake has just written whole and hands over with its event (issue 9, intake under load).
         registered = instance.action == "register" and not instance.from_state
-        written = [instance.petition] if registered and PetitionEvent.petition.is_cached(instance) else []
-        refresh([instance.petition_id], registered=registered, written=written)
+        handed = instance.registered if registered and PetitionEvent.petition.is_cached(instance) else None
+        if handed is None:
+            refresh([instance.petition_id], registered=registered)
+        else:
+            access = {instance.petition_id: handed.access_paths}
+            refresh([instance.petition_id], registered=True, written=[instance.petition], access=access)

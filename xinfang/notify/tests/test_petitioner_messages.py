@@ -56,6 +56,26 @@ def test_registration_tells_the_number_and_the_tracking_page_never_the_query_cod
     assert phone == PHONE and petition.number in text and code not in text
 
 
+def test_a_registration_tells_the_representative_from_the_petitioners_it_has_just_saved(personas, run):
+    """Registration hands its petitioners to the message (``PetitionEvent.registered``): the representative is told
+    first, as when they are read back, and nobody reads them back (issue 9, intake under load)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    people = [
+        PetitionerData(name="甲", phone="13800000001", address="一号"),
+        PetitionerData(name="乙", phone="13800000002", address="二号", is_representative=True),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        petition, _ = run(
+            register, personas.registrar_a, petitioners=people, petitioner_kind=PetitionerKind.GROUP, head_count=2
+        )
+    row = Notification.objects.get(petition=petition)
+    assert row.address == "13800000002"
+    read_back = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and '"petitions_petitioner"' in q["sql"]]
+    assert read_back == []
+
+
 def test_each_step_of_the_journey_sends_exactly_its_message_to_the_petitioner_only(personas, tree, run):
     p = personas
     with time_machine.travel(dt.datetime(2026, 4, 1, 9, tzinfo=TZ), tick=False):

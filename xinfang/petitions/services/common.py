@@ -23,6 +23,7 @@ from xinfang.petitions.models import (
     Petition,
     PetitionAccess,
     PetitionEvent,
+    Registered,
 )
 from xinfang.petitions.selectors import petitions_visible_to
 from xinfang.petitions.sides import is_accused_side
@@ -101,13 +102,15 @@ def record(
     data: dict[str, Any] | None = None,
     note: str = "",
     public: bool = True,
+    registered: Registered | None = None,
 ) -> PetitionEvent:
-    """Append one immutable event to the timeline (same transaction as the change it records)."""
+    """Append one immutable event to the timeline (same transaction as the change it records). ``registered``: what
+    a registration wrote besides the petition, for the event's receivers (see ``Registered``)."""
     label = ""
     if actor is None:
         by_petitioner = TRANSITIONS[action].actor == Actor.PETITIONER or action == Action.ATTACH
         label = PETITIONER_LABEL if by_petitioner else SYSTEM_LABEL
-    return PetitionEvent.objects.create(
+    event = PetitionEvent(
         petition=petition,
         action=action,
         actor=actor,
@@ -120,12 +123,17 @@ def record(
         note=note,
         is_public=public,
     )
+    event.registered = registered
+    event.save(force_insert=True)
+    return event
 
 
-def grant(petition: Petition, unit: Unit, reason: AccessReason) -> None:
+def grant(petition: Petition, unit: Unit, reason: AccessReason) -> str:
+    """Give ``unit`` (and so its ancestors) sight of the petition; returns the unit's path."""
     PetitionAccess.objects.bulk_create(
         [PetitionAccess(petition=petition, unit=unit, unit_path=unit.path, reason=reason)], ignore_conflicts=True
     )
+    return unit.path
 
 
 def steps_as_json(steps: Iterable[Any]) -> list[dict[str, Any]]:

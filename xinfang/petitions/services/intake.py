@@ -30,6 +30,7 @@ from xinfang.petitions.models import (
     Petition,
     Petitioner,
     PetitionerKind,
+    Registered,
     hash_tracking_code,
 )
 from xinfang.petitions.services.accused import holder_off_accused_side
@@ -196,7 +197,7 @@ def validate_attachments(files: list[UploadedFile[bytes]], *, field: str = "atta
         check_upload(f, field=field)  # extension and content must agree (petitions.uploads)
 
 
-def _save_petitioners(petition: Petition, people: list[PetitionerData]) -> None:
+def _save_petitioners(petition: Petition, people: list[PetitionerData]) -> list[Petitioner]:
     rows = []
     for i, p in enumerate(people):
         row = Petitioner(
@@ -217,7 +218,7 @@ def _save_petitioners(petition: Petition, people: list[PetitionerData]) -> None:
                 field=f"petitioners[{i}].{field_name}",
             ) from exc
         rows.append(row)
-    Petitioner.objects.bulk_create(rows)
+    return Petitioner.objects.bulk_create(rows)
 
 
 @dataclass(frozen=True)
@@ -309,10 +310,10 @@ def registration_create(
         petition.accused_confirmed_by = actor
     petition.current_unit = holder_off_accused_side(petition, unit)
     petition.save()
-    _save_petitioners(petition, data.petitioners)
+    people = _save_petitioners(petition, data.petitioners)
     for f in data.attachments:
         store_attachment(petition, f)
-    grant(petition, unit, AccessReason.REGISTERED)
+    access = grant(petition, unit, AccessReason.REGISTERED)
     first = ClockKind.ROUTE if unit.unit_type == UnitType.PETITION_DEPT else ClockKind.NOTICE
     clock = open_clock(
         petition,
@@ -326,7 +327,8 @@ def registration_create(
         event_data["origin"] = dict(data.origin)
     if data.notify_channel or data.notify_opt_out:
         event_data["notify"] = {"channel": data.notify_channel, "opt_out": data.notify_opt_out}
-    record(petition, Action.REGISTER, actor, from_state="", data=event_data)
+    written = Registered(petitioners=tuple(people), access_paths=(access,))
+    record(petition, Action.REGISTER, actor, from_state="", data=event_data, registered=written)
     return Registration(petition, code, clock)
 
 
