@@ -302,8 +302,8 @@ def contacts(petition: Petition, people: Sequence[Petitioner] | None = None) -> 
     # Petitioner phones are encrypted at rest; the model decrypts them here and they go only into the message row.
     if people is None:
         people = list(petition.petitioners.order_by("-is_representative", "id"))
-    else:  # the same order: representatives first, then as saved
-        people = sorted(people, key=lambda p: (not p.is_representative, p.pk))
+    else:  # the same order: representatives first, then as saved (the order of their ids)
+        people = [p for _, p in sorted(enumerate(people), key=lambda ip: (not ip[1].is_representative, ip[0]))]
     phone = next((p.phone.strip() for p in people if MOBILE.match(p.phone.strip() or "")), "")
     email = next((p.email.strip() for p in people if p.email.strip()), "")
     if phone:
