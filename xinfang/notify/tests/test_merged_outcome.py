@@ -186,6 +186,26 @@ def test_an_extension_reason_naming_another_petitioner_reaches_the_merged_ones_w
     assert "李四" not in own and "需第三方检测" in own
 
 
+def test_another_petitioner_named_by_surname_and_honorific_is_taken_out_too_art_30(
+    personas: Any, recording_gateway: None, zh_templates: None, run: Any
+) -> None:
+    primary, *_merged = merged_three(personas)
+    to_handling(personas, primary)
+    extend(personas, run, primary, reason="张先生与老李反映的噪声需第三方检测")
+    for _name, phone in PEOPLE[1:]:
+        (text,) = sent_to(phone)
+        assert "张先生" not in text and "需第三方检测" in text
+    assert "老李" not in sent_to(PEOPLE[2][1])[0]  # 王五 is told without 李四's "老李"
+
+
+def test_the_forms_of_a_name_take_a_compound_surname_whole_and_leave_other_names_alone() -> None:
+    from xinfang.petitions.services.merged_outcome import name_forms
+
+    assert name_forms("张三") == ["张先生", "张女士", "张某某", "张某", "老张", "小张"]
+    assert name_forms("欧阳娜娜")[:2] == ["欧阳先生", "欧阳女士"]
+    assert name_forms("John Smith") == [] and name_forms("张") == []
+
+
 def test_an_opted_out_or_anonymous_merged_petitioner_hears_of_no_extension(
     personas: Any, recording_gateway: None, run: Any
 ) -> None:

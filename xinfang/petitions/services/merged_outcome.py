@@ -26,6 +26,7 @@ A petition merged into a primary (state ``MERGED``, ``services.merging``) is ans
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.utils.translation import gettext as _
 
@@ -73,7 +74,26 @@ def others_identity(petition: Petition, primary: Petition) -> list[str]:
     ids = [pk for pk in [primary.pk, *others] if pk != petition.pk]
     people = Petitioner.objects.filter(petition_id__in=ids)
     words = {w.strip() for p in people for w in (p.name, p.id_number, p.phone, p.address, p.email)}
+    words |= {form for p in people for form in name_forms(p.name)}
     return sorted((w for w in words if len(w) >= 2), key=len, reverse=True)
+
+
+#: Two-character surnames (复姓) common enough to be written in a reply; any other name's surname is its first
+#: character.
+COMPOUND_SURNAMES = frozenset(  # two characters each
+    re.findall("..", "欧阳司马诸葛上官东方皇甫尉迟公孙慕容长孙宇文司徒夏侯轩辕令狐端木独孤南宫西门呼延申屠澹台")
+)
+_CHINESE_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,5}$")
+
+
+def name_forms(name: str) -> list[str]:
+    """How staff may refer to a person without the full name — 张先生, 张女士, 张某(某), 老张, 小张 — for a Chinese
+    name of two to five characters (a compound surname such as 欧阳 taken whole); nothing for any other name."""
+    name = name.strip()
+    if not _CHINESE_NAME.match(name):
+        return []
+    surname = name[:2] if name[:2] in COMPOUND_SURNAMES and len(name) > 2 else name[0]
+    return [surname + suffix for suffix in ("先生", "女士", "某某", "某")] + ["老" + surname, "小" + surname]
 
 
 def redact(text: str, words: list[str]) -> str:
