@@ -18,13 +18,8 @@ CONFIG = ConfigCache("deadlines")
 _OverrideRow = tuple[dt.date, bool, str]
 
 
-def bump_config_version() -> None:
-    """Make every cached copy of the overrides and local targets stale (called by their models' signals)."""
-    CONFIG.bump()
-
-
 def get_calendar() -> WorkCalendar:
-    """The working-day calendar with every ``HolidayOverride`` applied (cached; see ``bump_config_version``)."""
+    """The working-day calendar with every ``HolidayOverride`` applied (cached until an override changes)."""
     rows: list[_OverrideRow] = CONFIG.get(
         "calendar", lambda: list(HolidayOverride.objects.order_by("day").values_list("day", "is_workday", "name"))
     )

@@ -270,11 +270,11 @@ def _insert_keys(petition_id: int, keys: list[int]) -> None:
     if not keys:
         return
     qn = connection.ops.quote_name
-    table, key = qn(PetitionFingerprint._meta.db_table), qn("key")
+    table, key_column = qn(PetitionFingerprint._meta.db_table), qn("key")
     values = ", ".join(["(%s, %s)"] * len(keys))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (petition_id, {key}) VALUES {values} ON CONFLICT DO NOTHING",  # noqa: S608 - ours
+            f"INSERT INTO {table} (petition_id, {key_column}) VALUES {values} ON CONFLICT DO NOTHING",  # noqa: S608
             [x for key in keys for x in (petition_id, key)],
         )
 

@@ -603,7 +603,7 @@ def _tell(event_id: int, written: PetitionEvent | None = None) -> None:
             own_registration = written is not None and item.pk == event.petition_id
             known = registration_choice(event) if own_registration else None
             # …and, handed over by registration (``PetitionEvent.registered``), the petitioners it has just saved.
-            handed = event.registered if own_registration else None
+            handed = event.handed_over() if own_registration else None
             people = handed.petitioners if handed is not None else None
             petitioner_message_send(petition=item, step=step, values=own, preference=known, people=people)
         except Exception:

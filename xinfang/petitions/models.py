@@ -430,6 +430,13 @@ class PetitionEvent(AppendOnly):
     #: Set (not stored) on the register event by registration: see ``Registered``; None on every other event.
     registered: Registered | None = None
 
+    def handed_over(self) -> Registered | None:
+        """What registration handed over with this event, when the petition on it is the one it has just written
+        (whole); None otherwise — the receivers then read the rows."""
+        if self.registered is None or not PetitionEvent.petition.is_cached(self):
+            return None
+        return self.registered
+
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events", db_index=False)
     action = models.CharField(_("action"), max_length=24, choices=Action.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)

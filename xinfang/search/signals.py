@@ -21,7 +21,7 @@ def refresh_on_event(
     if created and not raw:
         registered = instance.action == "register" and not instance.from_state  # the petition's first event
         # Registration hands over what it has just written with its event (issue 9, intake under load).
-        handed = instance.registered if registered and PetitionEvent.petition.is_cached(instance) else None
+        handed = instance.handed_over() if registered else None
         if handed is None:
             search_document_refresh(petition_ids=[instance.petition_id], registered=registered)
         else:

@@ -23,7 +23,7 @@ def refresh_on_event(
         # The register event is the petition's first (from no state): the cheaper path for a brand-new row, which
         # intake has just written whole and hands over with its event (issue 9, intake under load).
         registered = instance.action == "register" and not instance.from_state
-        handed = instance.registered if registered and PetitionEvent.petition.is_cached(instance) else None
+        handed = instance.handed_over() if registered else None
         if handed is None:
             refresh([instance.petition_id], registered=registered)
         else:

@@ -10,7 +10,7 @@ import time_machine
 from xinfang.deadlines.rules import ClockKind
 from xinfang.petitions import services
 from xinfang.petitions.models import Clock, Document, DocumentKind, PetitionEvent
-from xinfang.petitions.tests.helpers import register, to_replied
+from xinfang.petitions.tests.helpers import register, terminated
 from xinfang.petitions.workflow import Action, State
 
 pytestmark = pytest.mark.django_db
@@ -126,12 +126,7 @@ def test_full_journey_to_termination_arts_22_to_36(personas, tree):
 
 def test_terminated_matter_is_not_accepted_again_art_36_3(personas, tree):
     p = personas
-    petition, _ = register(p.registrar_a)
-    to_replied(p, petition)
-    services.petition_request_review(petition=petition, actor=None, reason="不服")
-    services.petition_decide_review(petition=petition, actor=p.county_head, outcome="uphold", opinion="维持")
-    services.petition_request_recheck(petition=petition, actor=None, reason="不服")
-    services.petition_decide_recheck(petition=petition, actor=p.city_head, outcome="uphold", opinion="维持")
+    petition = terminated(p)
     again, _ = register(p.registrar_a, previous=petition)
     from xinfang.core.errors import RuleViolation
 
